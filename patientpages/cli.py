@@ -1,0 +1,161 @@
+"""Command line: build, serve, check, new, schema. `build.py` and the `patientpages` command both land here."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .errors import BuildFailed
+from .pipeline import Paths, build
+from .report import summary, too_hard, write_json
+
+ROOT = Path.cwd()
+
+
+def _handout_extras():
+    try:
+        from .handouts import write_handouts
+    except ImportError:
+        return []
+    return [write_handouts]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py", description="Build the patient-education site from content/ into site/.",
+        epilog="With no command, builds the site. Run from the project folder.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=ROOT,
+                        help="project folder holding content/, templates/, static/ (default: this folder)")
+    common.add_argument("--content", type=Path, help="content folder (default: <root>/content)")
+    common.add_argument("--out", type=Path, help="output folder (default: <root>/site)")
+    sub = p.add_subparsers(dest="command", metavar="command", required=True)
+    b = sub.add_parser("build", parents=[common], help="check everything, then write the site (the default)")
+    b.add_argument("--verbose", action="store_true", help="list the reading grade of every page")
+    b.add_argument("--no-handouts", action="store_true", help="skip the handout PDFs (faster while writing)")
+    s = sub.add_parser("serve", parents=[common], help="build, serve on http://127.0.0.1:8000 and rebuild on every save")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    s.add_argument("--port", type=int, default=8000)
+    c = sub.add_parser("check", parents=[common], help="validate everything without writing the site")
+    c.add_argument("--strict", action="store_true",
+                   help="also build to a temporary folder and run the trust checks: links, HTML validity, "
+                        "accessibility in a real browser, privacy; overdue reviews become errors")
+    n = sub.add_parser("new", parents=[common], help="write a commented starter record")
+    n.add_argument("kind", choices=["drug"])
+    n.add_argument("slug", help="generic name in lower case with hyphens, e.g. inotuzumab-ozogamicin")
+    sub.add_parser("schema", parents=[common], help="write JSON Schemas for editors' YAML tools into schema/")
+    return p
+
+
+COMMANDS = ("build", "serve", "check", "new", "schema")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in COMMANDS or a in ("-h", "--help") for a in argv):
+        argv.insert(0, "build")  # `python build.py [--verbose]` builds
+    args = _parser().parse_args(argv)
+    root = args.root.resolve()
+    paths = Paths.under(root, args.out.resolve() if args.out else None)
+    if args.content:
+        paths = Paths(args.content.resolve(), paths.templates, paths.static, paths.out)
+    command = args.command
+    try:
+        if command == "build":
+            return _build(paths, verbose=args.verbose, handouts=not args.no_handouts)
+        if command == "serve":
+            return _serve(paths, args.host, args.port)
+        if command == "check":
+            return _check(paths, strict=args.strict)
+        if command == "new":
+            from .starter import new_drug
+            path = new_drug(paths.content, args.slug, dt.date.today())
+            print(f"Wrote {path}. Fill it in, then run: python build.py check")
+            return 0
+        if command == "schema":
+            from .schema import write_schemas
+            for path in write_schemas(root / "schema"):
+                print(f"Wrote {path}")
+            return 0
+    except BuildFailed as failed:
+        return _report_failure(failed, paths)
+    except (ValueError, FileExistsError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def _report_failure(failed: BuildFailed, paths: Paths) -> int:
+    for problem in failed.problems:
+        print(_relative(str(problem)), file=sys.stderr)
+    count = len(failed.problems)
+    kept = " The last good site was left as it was." if paths.out.exists() else ""
+    print(f"Build failed: {count} problem{'s' if count != 1 else ''}.{kept}", file=sys.stderr)
+    return 1
+
+
+def _relative(text: str) -> str:
+    cwd = str(Path.cwd()) + "/"
+    return text[len(cwd):] if text.startswith(cwd) else text
+
+
+def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int:
+    today = dt.date.today()
+    result = build(paths, extras=_handout_extras() if handouts else [], progress=print)
+    print(summary(result, today, verbose=verbose))
+    write_json(result, paths.out.with_name("build-report.json"), today)
+    print(f"Site written to {_relative(str(paths.out))}/ (report: {_relative(str(paths.out.with_name('build-report.json')))})")
+    return 0
+
+
+def _check(paths: Paths, *, strict: bool) -> int:
+    today = dt.date.today()
+    if not strict:
+        result = build(paths, write=False)
+        print(summary(result, today))
+        print(f"No problems found in {len(result.graph.content.files())} content files.")
+        return 0
+    import tempfile
+    from .checks import run_trust_checks
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "site"
+        strict_paths = Paths(paths.content, paths.templates, paths.static, out)
+        result = build(strict_paths, extras=_handout_extras(), progress=print)
+        print(summary(result, today))
+        checked = run_trust_checks(out, progress=print)
+    errors = [str(p).replace(str(out), "site") for p in checked.problems]
+    errors += [f"{result.graph.content.drugs[s].doc.path}:1:1: review was due on {d.isoformat()}"
+               for s, d in result.overdue(today)]
+    errors += [f"{out_}: reads at grade {g}, above 9 for a drug page" for out_, g in too_hard(result)]
+    for reason in checked.skipped:
+        print(f"skipped: {reason}")
+    for line in errors:
+        print(_relative(line), file=sys.stderr)
+    if errors:
+        print(f"Strict check failed: {len(errors)} problem{'s' if len(errors) != 1 else ''}.", file=sys.stderr)
+        return 1
+    print("Strict check passed." + (" Some checks were skipped (see above)." if checked.skipped else ""))
+    return 0
+
+
+def _serve(paths: Paths, host: str, port: int) -> int:
+    from .serve import serve
+
+    def rebuild() -> bool:
+        try:
+            result = build(paths, dev_script=f"/livereload.js?port={port}", extras=_handout_extras())
+            print(summary(result, dt.date.today()))
+            return True
+        except BuildFailed as failed:
+            _report_failure(failed, paths)
+            print("Still serving the last good site.", file=sys.stderr)
+            return False
+
+    watch = [str(paths.content), str(paths.templates), str(paths.static)]
+    serve(rebuild, str(paths.out), watch, host, port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

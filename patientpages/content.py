@@ -1,0 +1,155 @@
+"""Read the whole content/ tree into typed records. Every file is accounted for: an unexpected file is an
+error, so a misnamed narrative is never silently left off its page."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model
+from .errors import BuildFailed, Problem, problem_at
+from .load import Document, TextFile, load_markdown, load_yaml
+from .records import to_record
+
+FOLDERS = {"drugs": model.Drug, "side-effects": model.SideEffect,
+           "conditions": model.Condition, "classes": model.TreatmentClass}
+NARRATIVE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<audience>adult|child))?\.md$")
+RECORD = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A record with the document it came from, so later stages can point at file and line."""
+    slug: str
+    record: model.Record
+    doc: Document
+    narratives: dict[str, TextFile] = field(default_factory=dict)  # "" for a shared narrative, else audience
+
+
+@dataclass
+class Content:
+    root: Path
+    site: Entry
+    sources: dict[str, Entry]
+    glossary: list[Entry]
+    folders: dict[str, dict[str, Entry]]
+
+    @property
+    def drugs(self) -> dict[str, Entry]:
+        return self.folders["drugs"]
+
+    @property
+    def side_effects(self) -> dict[str, Entry]:
+        return self.folders["side-effects"]
+
+    @property
+    def conditions(self) -> dict[str, Entry]:
+        return self.folders["conditions"]
+
+    @property
+    def classes(self) -> dict[str, Entry]:
+        return self.folders["classes"]
+
+    def files(self) -> list[Path]:
+        out = [self.site.doc.path, *(e.doc.path for e in self.sources.values())]
+        out += [e.doc.path for e in self.glossary]
+        for entries in self.folders.values():
+            for e in entries.values():
+                out += [e.doc.path, *(t.path for t in e.narratives.values())]
+        return sorted(set(out))
+
+
+def read_content(root: Path) -> Content:
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise BuildFailed([problem_at(root, 1, 1, "content folder not found")])
+    site = _read_single(root / "site.yaml", model.Site, problems)
+    sources = _read_mapping(root / "sources.yaml", model.Source, problems)
+    glossary = _read_list(root / "glossary.yaml", model.GlossaryTerm, problems)
+    folders = {name: _read_folder(root / name, kind, problems) for name, kind in FOLDERS.items()}
+    _refuse_strays(root, problems)
+    if problems:
+        raise BuildFailed(problems)
+    return Content(root, site, sources, glossary, folders)
+
+
+def _read_single(path: Path, kind, problems) -> Entry | None:
+    if not path.is_file():
+        problems.append(problem_at(path, 1, 1, f"missing file; expected the {kind.__name__.lower()} settings"))
+        return None
+    doc = load_yaml(path, problems)
+    record = doc and to_record(doc, kind, problems)
+    return Entry(path.stem, record, doc) if record else None
+
+
+def _read_mapping(path: Path, kind, problems) -> dict[str, Entry]:
+    doc = load_yaml(path, problems) if path.is_file() else None
+    if doc is None:
+        if not path.is_file():
+            problems.append(problem_at(path, 1, 1, "missing file; expected a mapping of slug: record"))
+        return {}
+    if not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "expected a mapping of slug: record"))
+        return {}
+    out = {}
+    for slug in doc.data:
+        if not re.fullmatch(model.SLUG_PATTERN, slug):
+            problems.append(doc.problem((slug,), f"'{slug}' is not a valid slug", key=True))
+            continue
+        record = to_record(doc, kind, problems, (slug,))
+        if record:
+            out[slug] = Entry(slug, record, doc)
+    return out
+
+
+def _read_list(path: Path, kind, problems) -> list[Entry]:
+    if not path.is_file():
+        return []
+    doc = load_yaml(path, problems)
+    if doc is None:
+        return []
+    if not isinstance(doc.data, list):
+        problems.append(doc.problem((), "expected a list of entries, each starting with '- '"))
+        return []
+    records = [to_record(doc, kind, problems, (i,)) for i in range(len(doc.data))]
+    return [Entry(str(i), r, doc) for i, r in enumerate(records) if r]
+
+
+def _read_folder(folder: Path, kind, problems) -> dict[str, Entry]:
+    if not folder.is_dir():
+        return {}
+    entries: dict[str, Entry] = {}
+    narratives: dict[str, dict[str, TextFile]] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if m := RECORD.match(path.name):
+            doc = load_yaml(path, problems)
+            record = doc and to_record(doc, kind, problems)
+            if record:
+                entries[m["slug"]] = Entry(m["slug"], record, doc)
+        elif m := NARRATIVE.match(path.name):
+            text = load_markdown(path, problems)
+            if text:
+                narratives.setdefault(m["slug"], {})[m["audience"] or ""] = text
+        else:
+            problems.append(problem_at(path, 1, 1, "unexpected file name; expected <slug>.yaml, "
+                                                   "<slug>.adult.md, <slug>.child.md or <slug>.md, "
+                                                   "with a slug in lower-case letters, digits and hyphens"))
+    known = {p.name[:-5] for p in folder.glob("*.yaml")}
+    for slug, texts in narratives.items():
+        if slug not in known:
+            for text in texts.values():
+                problems.append(problem_at(text.path, 1, 1, f"narrative has no record: expected {slug}.yaml "
+                                                            f"beside it"))
+        elif slug in entries:
+            entries[slug] = Entry(slug, entries[slug].record, entries[slug].doc, texts)
+    return entries
+
+
+def _refuse_strays(root: Path, problems) -> None:
+    expected = {"site.yaml", "sources.yaml", "glossary.yaml", *FOLDERS}
+    for path in sorted(root.iterdir()):
+        if path.name not in expected and not path.name.startswith("."):
+            problems.append(problem_at(path, 1, 1, "unexpected file or folder in content/; expected one of: "
+                                                   + ", ".join(sorted(expected))))

@@ -1,0 +1,218 @@
+"""Resolve every reference between records, both ways, and report each one that points nowhere."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from . import model
+from .content import Content, Entry
+from .errors import BuildFailed, Problem, problem_at
+
+AUDIENCES = model.AUDIENCES
+TIERS = ("urgent", "serious", "common")
+# Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome)
+CROSS_LINK = re.compile(r"\]\(\s*(?P<kind>drug|side-effect|condition|class|glossary):(?P<slug>[^)\s]*)\s*\)")
+
+
+@dataclass(frozen=True)
+class TierEntry:
+    slug: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DrugUse:
+    """One drug as one audience meets it: what its page for that audience shows."""
+    drug: Entry
+    audience: str
+    use: model.AudienceUse
+    how_given: model.HowGiven
+    tiers: dict[str, list[TierEntry]]
+    narrative: str | None
+
+    @property
+    def slug(self) -> str:
+        return self.drug.slug
+
+    @property
+    def record(self) -> model.Drug:
+        return self.drug.record
+
+
+@dataclass
+class SiteGraph:
+    content: Content
+    uses: dict[tuple[str, str], DrugUse] = field(default_factory=dict)  # (drug, audience)
+    effect_drugs: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # effect -> audience -> drugs
+    condition_drugs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    class_drugs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    review_due: dict[str, dt.date] = field(default_factory=dict)  # drug slug -> date
+
+    def use(self, slug: str, audience: str) -> DrugUse | None:
+        return self.uses.get((slug, audience))
+
+    def audiences_of(self, slug: str) -> list[str]:
+        return [a for a in AUDIENCES if (slug, a) in self.uses]
+
+    def class_chain(self, slug: str) -> list[str]:
+        """The class and the broader ones it is part of, narrowest first."""
+        chain = []
+        while slug and slug not in chain:
+            chain.append(slug)
+            slug = self.content.classes[slug].record.part_of
+        return chain
+
+
+def link(content: Content) -> SiteGraph:
+    problems: list[Problem] = []
+    check = _Checker(content, problems)
+    for entry in [*content.side_effects.values(), *content.conditions.values(), *content.classes.values()]:
+        check.sources(entry, entry.record.sources, ("sources",))
+    for entry in content.classes.values():
+        if entry.record.part_of:
+            check.ref(entry, "classes", entry.record.part_of, ("part_of",))
+    for entry in [*content.conditions.values(), *content.classes.values()]:
+        check.narratives(entry, allowed=("",))
+    graph = SiteGraph(content)
+    for entry in content.drugs.values():
+        _link_drug(entry, graph, check)
+    _check_class_cycles(content, problems)
+    if problems:
+        raise BuildFailed(problems)
+    return graph
+
+
+def _link_drug(entry: Entry, graph: SiteGraph, check: "_Checker") -> None:
+    drug: model.Drug = entry.record
+    check.ref(entry, "classes", drug.treatment_class, ("class",))
+    check.sources(entry, drug.sources, ("sources",))
+    audiences = [a for a in AUDIENCES if getattr(drug.audiences, a)]
+    if not audiences:
+        check.problems.append(entry.doc.problem(("audiences",), "no audience: add 'adult:' and/or 'child:' "
+                                                               "under 'audiences'"))
+    check.narratives(entry, allowed=tuple(audiences))
+    check.tiers(entry, drug.side_effects, ("side_effects",))
+    months = graph.content.site.record.review_months
+    graph.review_due[entry.slug] = drug.review_due or _add_months(drug.reviewed, months)
+    for audience in audiences:
+        use: model.AudienceUse = getattr(drug.audiences, audience)
+        base = ("audiences", audience)
+        for i, slug in enumerate(use.conditions):
+            if check.ref(entry, "conditions", slug, base + ("conditions", i)):
+                graph.condition_drugs.setdefault(slug, {}).setdefault(audience, []).append(entry.slug)
+        for i, study in enumerate(use.studies):
+            check.sources(entry, [study.source], base + ("studies", i, "source"))
+        check.tiers(entry, use.side_effects, base + ("side_effects",), also=drug.side_effects)
+        tiers = _merge_tiers(drug.side_effects, use.side_effects)
+        for tier in tiers.values():
+            for item in tier:
+                if item.slug in graph.content.side_effects:
+                    graph.effect_drugs.setdefault(item.slug, {}).setdefault(audience, []).append(entry.slug)
+        if drug.treatment_class in graph.content.classes:
+            for cls in graph.class_chain(drug.treatment_class):
+                graph.class_drugs.setdefault(cls, {}).setdefault(audience, []).append(entry.slug)
+        narrative = entry.narratives.get(audience)
+        graph.uses[(entry.slug, audience)] = DrugUse(
+            entry, audience, use, use.how_given or drug.how_given, tiers, narrative and narrative.text)
+
+
+def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:
+    return {tier: [TierEntry(r.effect, r.note) for r in [*getattr(base, tier), *getattr(extra, tier)]]
+            for tier in TIERS}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    target_year, target_month = day.year + year, month + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(target_year, target_month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _check_class_cycles(content: Content, problems: list[Problem]) -> None:
+    for slug, entry in content.classes.items():
+        seen, current = [], slug
+        while current and current in content.classes and current not in seen:
+            seen.append(current)
+            current = content.classes[current].record.part_of
+        if current == slug:
+            problems.append(entry.doc.problem(("part_of",), "classes are part of each other in a loop: "
+                                                           + " → ".join(seen + [slug])))
+
+
+class _Checker:
+    def __init__(self, content: Content, problems: list[Problem]):
+        self.content = content
+        self.problems = problems
+        self.targets = {"drugs": content.drugs, "side-effects": content.side_effects,
+                        "conditions": content.conditions, "classes": content.classes,
+                        "sources": content.sources}
+
+    def ref(self, entry: Entry, kind: str, slug: str, key_path: tuple) -> bool:
+        known = self.targets[kind]
+        if slug in known:
+            return True
+        self.problems.append(entry.doc.problem(key_path, unknown(kind, slug, known)))
+        return False
+
+    def sources(self, entry: Entry, slugs, key_path: tuple) -> None:
+        single = key_path[-1] == "source"
+        for i, slug in enumerate(slugs):
+            self.ref(entry, "sources", slug, key_path if single else key_path + (i,))
+
+    def tiers(self, entry: Entry, tiers: model.SideEffectTiers, key_path: tuple,
+              also: model.SideEffectTiers | None = None) -> None:
+        seen: dict[str, str] = {}
+        if also:
+            seen = {r.effect: t for t in TIERS for r in getattr(also, t)}
+        for tier in TIERS:
+            for i, ref in enumerate(getattr(tiers, tier)):
+                where = key_path + (tier, i)
+                if not self.ref(entry, "side-effects", ref.effect, where):
+                    continue
+                if ref.effect in seen:
+                    self.problems.append(entry.doc.problem(
+                        where, f"side effect '{ref.effect}' is already listed under '{seen[ref.effect]}'"))
+                seen[ref.effect] = tier
+
+    def narratives(self, entry: Entry, allowed: tuple[str, ...]) -> None:
+        for audience, text in entry.narratives.items():
+            if audience not in allowed:
+                expected = " or ".join(f"{entry.slug}{'.' + a if a else ''}.md" for a in allowed) or "none"
+                self.problems.append(problem_at(text.path, 1, 1, f"this record has no page for this audience "
+                                                                 f"(expected {expected})"))
+            self.cross_links(text)
+
+    def cross_links(self, text) -> None:
+        glossary = {anchor(g.record.term) for g in self.content.glossary}
+        for number, line in enumerate(text.text.splitlines(), 1):
+            for m in CROSS_LINK.finditer(line):
+                kind, slug = m["kind"], m["slug"]
+                folder = {"drug": "drugs", "class": "classes", "condition": "conditions",
+                          "side-effect": "side-effects", "glossary": "glossary"}[kind]
+                known = glossary if kind == "glossary" else self.targets[folder]
+                if slug not in known:
+                    self.problems.append(problem_at(text.path, number, m.start("slug") + 1,
+                                                    unknown(folder, slug, known)))
+
+
+_PLACES = {"drugs": ("drug", "content/drugs/"), "side-effects": ("side effect", "content/side-effects/"),
+           "conditions": ("condition", "content/conditions/"), "classes": ("class", "content/classes/"),
+           "sources": ("source", "content/sources.yaml"), "glossary": ("glossary term", "content/glossary.yaml")}
+
+
+def unknown(kind: str, slug: str, known) -> str:
+    guess = difflib.get_close_matches(slug, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean '{guess[0]}'?" if guess else ""
+    noun, place = _PLACES[kind]
+    return f"no {noun} '{slug}' in {place}{hint}"
+
+
+def anchor(term: str) -> str:
+    """The id of a glossary term on the glossary page."""
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")

@@ -1,0 +1,184 @@
+"""The shape of every content record: one definition that validates the YAML and exports JSON Schema.
+
+Field descriptions double as editor help: they appear in the JSON Schema that YAML tools show on hover.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Audience = Literal["adult", "child"]
+AUDIENCES: tuple[Audience, ...] = ("adult", "child")
+
+
+class Record(BaseModel):
+    """Every record refuses unknown fields, so a misspelt field is an error, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------- site settings and shared registries ----------
+
+class Clinic(Record):
+    name: Text | None = Field(None, description="Clinic or hospital name printed on handouts.")
+    phone: Text | None = Field(None, description="Care team phone printed on handouts.")
+    after_hours_phone: Text | None = Field(None, description="After-hours phone printed on handouts.")
+
+
+class Site(Record):
+    title: Text = Field(description="Site title shown in every page header.")
+    base_url: Annotated[str, StringConstraints(pattern=r"^https://[^\s]+/$")] = Field(
+        description="Public address of the site, ending in '/'. Printed on handouts and in their QR codes.")
+    contact: Text = Field(description="Default line telling readers who to contact with questions.")
+    review_months: int = Field(12, ge=1, le=60, description="How many months a record stays current after review.")
+    clinic: Annotated[Clinic, BeforeValidator(lambda v: {} if v is None else v)] = Field(
+        default_factory=Clinic, description="Optional clinic details printed on handouts.")
+
+
+class Source(Record):
+    title: Text = Field(description="Title as the document gives it.")
+    publisher: Text = Field(description="Publisher as the document gives it.")
+    date: Text | None = Field(None, description="Date the document gives for its last revision or review.")
+    document: Text | None = Field(None, description="Internal: the source file this was read from.")
+
+
+# ---------- side effects ----------
+
+class SideEffect(Record):
+    name: Text = Field(description="Plain name, e.g. 'Cytokine release syndrome (CRS)'.")
+    also_called: list[Text] = Field(default_factory=list, description="Other names readers may know it by.")
+    what_it_is: Text = Field(description="Plain description: what it is and why it happens.")
+    signs: list[Text] = Field(default_factory=list, description="Signs to look out for.")
+    what_to_do: Text = Field(description="What the reader can do about it.")
+    call_right_away: list[Text] = Field(
+        default_factory=list,
+        description="Signs that mean: call the care team right away. Shown boxed on drug pages and handouts.")
+    sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
+
+
+# ---------- drugs ----------
+
+class SideEffectRef(Record):
+    effect: Slug = Field(description="Slug of a file in content/side-effects/.")
+    note: Text | None = Field(None, description="What is particular to this drug, e.g. 'around the eyes'.")
+
+
+def _entry_from_slug(value: object) -> object:
+    return {"effect": value} if isinstance(value, str) else value
+
+
+# A tier entry is a bare slug or {effect, note}. Converting before validation (rather than a Union) keeps
+# one error per mistake instead of one per union member; the schema still offers editors both forms.
+EffectEntry = Annotated[SideEffectRef, BeforeValidator(_entry_from_slug), WithJsonSchema({
+    "anyOf": [
+        {"type": "string", "pattern": SLUG_PATTERN, "description": "Slug of a file in content/side-effects/."},
+        {"type": "object", "additionalProperties": False, "required": ["effect"],
+         "properties": {"effect": {"type": "string", "pattern": SLUG_PATTERN},
+                        "note": {"type": "string", "description": "What is particular to this drug."}}},
+    ]})]
+
+
+class SideEffectTiers(Record):
+    common: list[EffectEntry] = Field(default_factory=list, description="Common side effects.")
+    serious: list[EffectEntry] = Field(default_factory=list, description="Less common but serious.")
+    urgent: list[EffectEntry] = Field(default_factory=list, description="Call your care team right away.")
+
+
+class HowGiven(Record):
+    route: Text = Field(description="How it enters the body, e.g. 'Into a vein (IV)', 'Pills by mouth'.")
+    schedule: Text | None = Field(None, description="How often and for how long, in plain words. No doses.")
+    setting: Text | None = Field(None, description="Where it is given: hospital, clinic, at home.")
+    what_to_expect: list[Text] = Field(default_factory=list, description="Short points on what the day is like.")
+
+
+class Study(Record):
+    year: int = Field(ge=1950, le=2100, description="Year the results were published.")
+    people: Text = Field(description="Who took part, e.g. '405 adults with ALL that came back'.")
+    found: Text = Field(description="What was found, in plain words, without overstating it.")
+    source: Slug = Field(description="Slug from content/sources.yaml.")
+
+
+class AudienceUse(Record):
+    used_for: Text = Field(description="What the drug is used for in this audience, in plain words.")
+    conditions: list[Slug] = Field(min_length=1, description="Slugs of files in content/conditions/.")
+    how_given: HowGiven | None = Field(None, description="Replaces the drug's how_given for this audience.")
+    side_effects: SideEffectTiers = Field(
+        default_factory=SideEffectTiers, description="Added to the drug's side effects for this audience.")
+    studies: list[Study] = Field(default_factory=list, description="Study results reported for this audience.")
+
+
+class Audiences(Record):
+    adult: AudienceUse | None = Field(None, description="Present when the drug is used in adults.")
+    child: AudienceUse | None = Field(None, description="Present when the drug is used in children.")
+
+
+class Drug(Record):
+    generic_name: Text = Field(description="Generic name, e.g. 'Inotuzumab ozogamicin'.")
+    brand_names: list[Text] = Field(default_factory=list, description="Brand names as the sources give them.")
+    also_called: list[Text] = Field(default_factory=list, description="Short names, e.g. 'tisa-cel'.")
+    treatment_class: Slug = Field(alias="class", description="Slug of a file in content/classes/.")
+    targets: list[Text] = Field(default_factory=list, description="What it attaches to or blocks, e.g. CD19.")
+    what_it_is: Text = Field(description="One or two plain sentences: what kind of medicine this is.")
+    how_it_works: Text = Field(description="How it works, in plain words, with terms explained.")
+    how_given: HowGiven
+    audiences: Audiences = Field(description="Which audiences it is used in; each gets its own page.")
+    side_effects: SideEffectTiers
+    reviewed: dt.date = Field(description="Date the record was last checked against its sources.")
+    review_due: dt.date | None = Field(None, description="Defaults to reviewed + site review_months.")
+    sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ---------- conditions and classes ----------
+
+class ConditionAudience(Record):
+    summary: Text = Field(description="What this condition means for this audience.")
+
+
+class GeneChange(Record):
+    name: Text = Field(description="e.g. 'Philadelphia chromosome (BCR-ABL)'.")
+    what_it_is: Text = Field(description="Plain explanation.")
+    why_it_matters: Text = Field(description="How it decides treatment.")
+
+
+class Condition(Record):
+    name: Text = Field(description="Full name, e.g. 'Acute lymphocytic leukemia'.")
+    short_name: Text = Field(description="Abbreviation, e.g. 'ALL'.")
+    what_it_is: Text
+    adult: ConditionAudience | None = None
+    child: ConditionAudience | None = None
+    gene_changes: list[GeneChange] = Field(default_factory=list)
+    sources: list[Slug] = Field(min_length=1)
+
+
+class TreatmentClass(Record):
+    name: Text = Field(description="Plain name, e.g. 'CAR T-cell therapy'.")
+    what_it_is: Text
+    how_it_works: Text
+    how_given: Text | None = None
+    steps: list[Text] = Field(default_factory=list, description="Steps of treatment, in order, where it has them.")
+    part_of: Slug | None = Field(None, description="A broader class this belongs to.")
+    sources: list[Slug] = Field(min_length=1)
+
+
+class GlossaryTerm(Record):
+    term: Text
+    definition: Text
+    also: list[Text] = Field(default_factory=list, description="Other spellings that should link here.")
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    "site": Site,
+    "source": Source,
+    "drug": Drug,
+    "side-effect": SideEffect,
+    "condition": Condition,
+    "class": TreatmentClass,
+    "glossary-term": GlossaryTerm,
+}

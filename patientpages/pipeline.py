@@ -1,0 +1,100 @@
+"""The build, top to bottom: load → model → link → plan → render → write. Nothing is written until every
+page has rendered, and site/ is replaced only when the whole build succeeded."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from .content import read_content
+from .errors import BuildFailed, problem_at
+from .link import SiteGraph, link
+from .plan import Page, plan
+from .reading import reading_grade
+from .render import environment, render
+from .write import copy_static, staged, write_file
+
+try:
+    from .checks.policy import HEADERS_FILE_TEXT
+except ImportError:
+    HEADERS_FILE_TEXT = None
+
+
+@dataclass(frozen=True)
+class Paths:
+    content: Path
+    templates: Path
+    static: Path
+    out: Path
+
+    @classmethod
+    def under(cls, root: Path, out: Path | None = None) -> "Paths":
+        return cls(root / "content", root / "templates", root / "static", out or root / "site")
+
+
+@dataclass
+class BuildResult:
+    graph: SiteGraph
+    pages: list[Page]
+    html: dict[str, str] = field(default_factory=dict)  # output path -> HTML
+    grades: dict[str, float | None] = field(default_factory=dict)
+    seconds: float = 0.0
+    files_written: int = 0
+    extra_outputs: list[str] = field(default_factory=list)
+
+    def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
+        return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
+
+
+Progress = Callable[[str], None]
+# Later stages (handout PDFs) plug in here: each gets the result and the staging folder, returns files written.
+Extra = Callable[[BuildResult, Path, Paths, Progress], list[str]]
+
+
+def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
+    graph = link(read_content(paths.content))
+    return graph, plan(graph)
+
+
+def render_all(paths: Paths, graph: SiteGraph, pages: list[Page], *, dev_script: str | None = None,
+               progress: Progress = lambda _: None) -> dict[str, str]:
+    env = environment(paths.templates)
+    html, problems = {}, []
+    for n, page in enumerate(pages, 1):
+        try:
+            html[page.output] = render(page, env, graph, dev_script=dev_script)
+        except jinja2.TemplateError as err:
+            # A template mistake is the editor's to fix too: name the template file and line.
+            name = getattr(err, "filename", None) or (paths.templates / page.template)
+            problems.append(problem_at(name, getattr(err, "lineno", None) or 1, 1,
+                                       f"template error while rendering {page.output}: {err.message}"))
+        if n % 25 == 0:
+            progress(f"rendered {n}/{len(pages)} pages")
+    if problems:
+        raise BuildFailed(problems)
+    return html
+
+
+def build(paths: Paths, *, write: bool = True, dev_script: str | None = None, extras: list[Extra] = (),
+          progress: Progress = lambda _: None) -> BuildResult:
+    started = time.perf_counter()
+    graph, pages = load_site(paths)
+    progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
+    result = BuildResult(graph, pages, render_all(paths, graph, pages, dev_script=dev_script, progress=progress))
+    result.grades = {out: reading_grade(text) for out, text in result.html.items()}
+    if write:
+        with staged(paths.out) as staging:
+            for out, text in result.html.items():
+                write_file(staging, out, text)
+            copy_static(paths.static, staging)
+            if HEADERS_FILE_TEXT:
+                write_file(staging, "_headers", HEADERS_FILE_TEXT)
+            for extra in extras:
+                result.extra_outputs += extra(result, staging, paths, progress)
+            result.files_written = sum(1 for p in staging.rglob("*") if p.is_file())
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,58 @@
+"""Pages to HTML with Jinja2: strict about undefined names, escaping everything by default."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import narrative
+from .link import SiteGraph, anchor
+from .plan import AUDIENCE_PATH, Page, drug_url
+
+try:
+    from .checks.policy import META_CSP
+except ImportError:  # the trust checks are optional at import time; the policy is not optional at runtime
+    META_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["long_date"] = lambda d: f"{d:%B} {d.day}, {d.year}"
+    env.filters["iso_date"] = lambda d: d.isoformat()
+    return env
+
+
+def root_of(page: Page) -> str:
+    """The relative path from a page back to the site root, so the site works under any base path."""
+    depth = page.output.count("/")
+    return "../" * depth or "./"
+
+
+def render(page: Page, env: jinja2.Environment, graph: SiteGraph, *, dev_script: str | None = None) -> str:
+    root = root_of(page)
+    site = graph.content.site.record
+
+    def link(url: str) -> str:
+        return root + url if url else root
+
+    def resolve(kind: str, slug: str) -> str:
+        if kind == "drug":
+            audiences = graph.audiences_of(slug)
+            audience = page.audience if page.audience in audiences else audiences[0]
+            return link(drug_url(slug, audience))
+        if kind == "glossary":
+            return link("glossary/") + "#" + slug
+        folder = {"side-effect": "side-effects", "condition": "conditions", "class": "treatments"}[kind]
+        return link(f"{folder}/{slug}/")
+
+    def md(text: str | None) -> Markup:
+        return Markup(narrative.to_html(text, resolve) if text else "")
+
+    template = env.get_template(page.template)
+    return template.render(
+        page=page, site=site, link=link, md=md, csp=META_CSP, dev_script=dev_script,
+        audience_path=AUDIENCE_PATH, public_url=site.base_url + page.url, anchor=anchor,
+        **page.data)

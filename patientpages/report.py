@@ -1,0 +1,51 @@
+"""The build report: what was written, how long it took, how hard each page is to read, what is due."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .pipeline import BuildResult
+
+GRADE_AIM = 7.0
+DRUG_PAGE_LIMIT = 9.0
+
+
+def too_hard(result: BuildResult) -> list[tuple[str, float]]:
+    """Drug pages above the reading-grade limit."""
+    return [(out, g) for out, g in sorted(result.grades.items())
+            if g is not None and g > DRUG_PAGE_LIMIT and _is_drug_page(out)]
+
+
+def _is_drug_page(out: str) -> bool:
+    parts = out.split("/")
+    return len(parts) == 3 and parts[0] in ("adults", "children")
+
+
+def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> str:
+    graded = {o: g for o, g in result.grades.items() if g is not None}
+    lines = [f"Built {len(result.pages)} pages ({result.files_written} files) in {result.seconds:.2f} s."]
+    if graded:
+        mean = sum(graded.values()) / len(graded)
+        hardest = max(graded, key=graded.get)
+        over = sum(1 for g in graded.values() if g > GRADE_AIM)
+        lines.append(f"Reading grade (Flesch–Kincaid): mean {mean:.1f}, hardest {graded[hardest]} ({hardest}); "
+                     f"{over} of {len(graded)} pages above the aim of {GRADE_AIM:g}.")
+    if verbose:
+        lines += [f"  {g if g is not None else '  - ':>5}  {o}" for o, g in sorted(result.grades.items())]
+    for out, grade in too_hard(result):
+        lines.append(f"warning: {out} reads at grade {grade}, above {DRUG_PAGE_LIMIT:g} for a drug page")
+    for slug, due in result.overdue(today):
+        path = result.graph.content.drugs[slug].doc.path
+        lines.append(f"warning: {path}: review was due on {due.isoformat()}")
+    return "\n".join(lines)
+
+
+def write_json(result: BuildResult, path: Path, today: dt.date) -> None:
+    data = {
+        "pages": len(result.pages), "files": result.files_written, "seconds": round(result.seconds, 3),
+        "reading_grade": result.grades,
+        "review_due": {s: d.isoformat() for s, d in sorted(result.graph.review_due.items())},
+        "overdue": [s for s, _ in result.overdue(today)],
+    }
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,51 @@
+"""Shared helpers: build fixture content into a temporary site and read its pages."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from patientpages.pipeline import Paths, build
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
+
+
+def paths_for(content: Path, out: Path) -> Paths:
+    return Paths(content, PROJECT / "templates", PROJECT / "static", out)
+
+
+class Site:
+    """A built site, with its pages parsed the way a reader's browser would see them."""
+
+    def __init__(self, out: Path):
+        self.out = out
+
+    def soup(self, relative: str) -> BeautifulSoup:
+        path = self.out / relative
+        if path.is_dir() or relative.endswith("/") or not relative:
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def exists(self, relative: str) -> bool:
+        return (self.out / relative).is_file()
+
+    def pages(self) -> list[Path]:
+        return sorted(self.out.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Site:
+    out = tmp_path_factory.mktemp("fixture") / "site"
+    build(paths_for(FIXTURE, out))
+    return Site(out)
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A private copy of the fixture content that a test may break."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    return target
