@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileExistsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # e.g. site/ not writable: say so plainly; the last good site is still in place
+        print(f"error: {err.strerror or err}: {err.filename or ''}", file=sys.stderr)
+        return 1
     return 2
 
 

@@ -33,6 +33,9 @@ class Content:
     sources: dict[str, Entry]
     glossary: list[Entry]
     folders: dict[str, dict[str, Entry]]
+    # Records whose files exist but did not validate: references to them are not reported as unknown,
+    # so one mistake gives one message.
+    invalid: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def drugs(self) -> dict[str, Entry]:
@@ -59,18 +62,21 @@ class Content:
         return sorted(set(out))
 
 
-def read_content(root: Path) -> Content:
-    problems: list[Problem] = []
+def read_content(root: Path, problems: list[Problem]) -> Content:
+    """Read every file, adding each problem found to `problems`; the valid records are returned so that the
+    link stage can report its problems in the same run."""
     if not root.is_dir():
         raise BuildFailed([problem_at(root, 1, 1, "content folder not found")])
     site = _read_single(root / "site.yaml", model.Site, problems)
+    if site is None:
+        raise BuildFailed(problems)  # every later stage needs the site settings
     sources = _read_mapping(root / "sources.yaml", model.Source, problems)
     glossary = _read_list(root / "glossary.yaml", model.GlossaryTerm, problems)
     folders = {name: _read_folder(root / name, kind, problems) for name, kind in FOLDERS.items()}
+    invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name])
+               for name in FOLDERS}
     _refuse_strays(root, problems)
-    if problems:
-        raise BuildFailed(problems)
-    return Content(root, site, sources, glossary, folders)
+    return Content(root, site, sources, glossary, folders, invalid)
 
 
 def _read_single(path: Path, kind, problems) -> Entry | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from . import model
 from .content import Content, Entry
-from .errors import BuildFailed, Problem, problem_at
+from .errors import Problem, problem_at
 
 AUDIENCES = model.AUDIENCES
 TIERS = ("urgent", "serious", "common")
@@ -65,8 +65,8 @@ class SiteGraph:
         return chain
 
 
-def link(content: Content) -> SiteGraph:
-    problems: list[Problem] = []
+def link(content: Content, problems: list[Problem]) -> SiteGraph:
+    """Resolve references, adding each one that points nowhere to `problems`."""
     check = _Checker(content, problems)
     for entry in [*content.side_effects.values(), *content.conditions.values(), *content.classes.values()]:
         check.sources(entry, entry.record.sources, ("sources",))
@@ -79,8 +79,6 @@ def link(content: Content) -> SiteGraph:
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)
     _check_class_cycles(content, problems)
-    if problems:
-        raise BuildFailed(problems)
     return graph
 
 
@@ -157,6 +155,8 @@ class _Checker:
         known = self.targets[kind]
         if slug in known:
             return True
+        if slug in self.content.invalid.get(kind, ()):
+            return False  # exists, but has its own problems already reported
         self.problems.append(entry.doc.problem(key_path, unknown(kind, slug, known)))
         return False
 
@@ -196,7 +196,7 @@ class _Checker:
                 folder = {"drug": "drugs", "class": "classes", "condition": "conditions",
                           "side-effect": "side-effects", "glossary": "glossary"}[kind]
                 known = glossary if kind == "glossary" else self.targets[folder]
-                if slug not in known:
+                if slug not in known and slug not in self.content.invalid.get(folder, ()):
                     self.problems.append(problem_at(text.path, number, m.start("slug") + 1,
                                                     unknown(folder, slug, known)))
 

@@ -11,7 +11,7 @@ from typing import Callable
 import jinja2
 
 from .content import read_content
-from .errors import BuildFailed, problem_at
+from .errors import BuildFailed, Problem, problem_at
 from .link import SiteGraph, link
 from .plan import Page, plan
 from .reading import reading_grade
@@ -56,7 +56,11 @@ Extra = Callable[[BuildResult, Path, Paths, Progress], list[str]]
 
 
 def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
-    graph = link(read_content(paths.content))
+    """Load, validate and link everything; raise with every problem found before any page is planned."""
+    problems: list[Problem] = []
+    graph = link(read_content(paths.content, problems), problems)
+    if problems:
+        raise BuildFailed(problems)
     return graph, plan(graph)
 
 

@@ -29,7 +29,12 @@ def to_record(doc: Document, record_type: type[R], problems: list[Problem],
     try:
         return record_type.model_validate(data)
     except ValidationError as err:
-        problems.extend(_explain(doc, record_type, key_path, e) for e in err.errors())
+        errors = err.errors()
+        # A misspelt field is also a missing one: say it once, as the misspelling with its fix.
+        misspelt = {(tuple(e["loc"][:-1]), guess) for e in errors if e["type"] == "extra_forbidden"
+                    for guess in _guess(record_type, e["loc"])}
+        problems.extend(_explain(doc, record_type, key_path, e) for e in errors
+                        if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt))
         return None
 
 
@@ -44,7 +49,7 @@ def _explain(doc: Document, record_type: type[BaseModel], base: tuple, error: di
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = _field_names(record_type, loc[:-1])
-        guess = difflib.get_close_matches(name, allowed, n=1)
+        guess = _guess(record_type, loc)
         hint = f" (did you mean '{guess[0]}'?)" if guess else f" (expected one of: {', '.join(allowed)})"
         return doc.problem(where, f"unknown field '{name}'{_in(where[:-1])}{hint}", key=True)
     if kind == "string_pattern_mismatch":
@@ -58,6 +63,10 @@ def _explain(doc: Document, record_type: type[BaseModel], base: tuple, error: di
         return doc.problem(where, f"'{_name(where)}' should be {_TYPE_WORDS[kind]}, "
                                   f"not {_describe(value)}")
     return doc.problem(where, f"'{_name(where)}': {error['msg']}")
+
+
+def _guess(record_type: type[BaseModel], loc: tuple) -> list[str]:
+    return difflib.get_close_matches(str(loc[-1]), _field_names(record_type, loc[:-1]), n=1)
 
 
 def _name(where: tuple) -> str:

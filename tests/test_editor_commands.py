@@ -1,0 +1,127 @@
+"""The editor's commands: help, check, new drug, schema, and the dev server with live reload."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from patientpages.cli import main
+from patientpages.schema import schemas
+
+from conftest import PROJECT
+
+
+def run(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+def test_help_explains_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ["build", "serve", "check", "new", "schema"]:
+        assert command in result.stdout
+
+
+def test_check_validates_without_writing(content_copy, tmp_path):
+    out = tmp_path / "site"
+    assert main(["check", "--content", str(content_copy), "--out", str(out)]) == 0
+    assert not out.exists()
+
+
+def test_check_reports_problems_and_exits_non_zero(content_copy, tmp_path, capsys):
+    (content_copy / "drugs/betanib.yaml").write_text("generic_name: [unclosed\n")
+    assert main(["check", "--content", str(content_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "betanib.yaml:2:1: YAML syntax error" in err
+
+
+def test_new_drug_writes_a_starter_that_check_then_explains(content_copy, capsys):
+    assert main(["new", "drug", "gammavec", "--content", str(content_copy)]) == 0
+    starter = content_copy / "drugs/gammavec.yaml"
+    assert "generic_name: Gammavec" in starter.read_text()
+    assert main(["new", "drug", "gammavec", "--content", str(content_copy)]) == 2  # never overwrites
+    assert main(["new", "drug", "Not A Slug", "--content", str(content_copy)]) == 2
+    capsys.readouterr()
+    # Until the editor names its sources, check points at the line to fill in.
+    assert main(["check", "--content", str(content_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "gammavec.yaml:33:10: 'sources' needs at least 1 item" in err
+
+
+def test_committed_schemas_match_the_model():
+    for name, schema in schemas().items():
+        committed = json.loads((PROJECT / "schema" / f"{name}.schema.json").read_text())
+        assert committed == schema, f"schema/{name}.schema.json is stale: run python build.py schema"
+
+
+def test_drug_schema_offers_editors_every_field():
+    drug = schemas()["drug"]
+    assert {"generic_name", "brand_names", "class", "targets", "how_given", "audiences", "side_effects",
+            "reviewed", "sources"} <= set(drug["properties"])
+    assert drug["additionalProperties"] is False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def wait_for(predicate, seconds: float = 20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def test_serve_rebuilds_on_save_and_keeps_the_last_good_site_on_error(content_copy, tmp_path):
+    port = free_port()
+    out = tmp_path / "site"
+    server = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--content", str(content_copy),
+         "--out", str(out), "--root", str(PROJECT)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        page = wait_for(lambda: fetch(base + "adults/betanib/"))
+        assert "Betanib" in page
+        assert f'<script src="/livereload.js?port={port}"></script>' in page  # no inline script: CSP allows it
+        assert "livereload" in fetch(base + f"livereload.js?port={port}").lower()
+
+        drug = content_copy / "drugs/betanib.yaml"
+        drug.write_text(drug.read_text().replace("A pill that blocks a protein.", "A pill, now edited."))
+        wait_for(lambda: "A pill, now edited." in fetch(base + "adults/betanib/"))
+
+        drug.write_text(drug.read_text().replace("common: [headache]", "common: [headace]"))
+        time.sleep(2.5)
+        assert "A pill, now edited." in fetch(base + "adults/betanib/")  # still the last good site
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "no side effect 'headace'" in output
+    assert "Still serving the last good site." in output
+    assert "Traceback" not in output
+
+
+def test_serve_listens_only_on_this_machine_by_default():
+    from patientpages.cli import _parser
+    args = _parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1"
