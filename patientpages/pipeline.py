@@ -18,10 +18,7 @@ from .reading import reading_grade
 from .render import environment, render
 from .write import copy_static, staged, write_file
 
-try:
-    from .checks.policy import HEADERS_FILE_TEXT
-except ImportError:
-    HEADERS_FILE_TEXT = None
+from .checks.policy import HEADERS_FILE_TEXT
 
 
 @dataclass(frozen=True)
@@ -95,8 +92,7 @@ def build(paths: Paths, *, write: bool = True, dev_script: str | None = None, ex
             for out, text in result.html.items():
                 write_file(staging, out, text)
             copy_static(paths.static, staging)
-            if HEADERS_FILE_TEXT:
-                write_file(staging, "_headers", HEADERS_FILE_TEXT)
+            write_file(staging, "_headers", HEADERS_FILE_TEXT)
             for extra in extras:
                 result.extra_outputs += extra(result, staging, paths, progress)
             result.files_written = sum(1 for p in staging.rglob("*") if p.is_file())

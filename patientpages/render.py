@@ -7,13 +7,9 @@ import jinja2
 from markupsafe import Markup
 
 from . import narrative
+from .checks.policy import META_CSP
 from .link import SiteGraph, anchor
 from .plan import AUDIENCE_PATH, Page, drug_url
-
-try:
-    from .checks.policy import META_CSP
-except ImportError:  # the trust checks are optional at import time; the policy is not optional at runtime
-    META_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
 
 
 def environment(templates: Path) -> jinja2.Environment:

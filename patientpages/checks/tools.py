@@ -1,0 +1,54 @@
+"""Where the external checkers live. A missing tool raises ToolMissing, which the runner reports as skipped."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+NODE_MODULES = REPO / ".tools" / "node_modules"
+INSTALL_HINT = "run .ci/install-tools.sh"
+
+
+class ToolMissing(Exception):
+    """A checker cannot run on this machine; the message says what is missing and how to get it."""
+
+
+def _file_from_env_or_default(env_var: str, default: Path, what: str) -> Path:
+    configured = os.environ.get(env_var)
+    path = Path(configured) if configured else default
+    if not path.is_file():
+        source = f"${env_var}" if configured else "the default location"
+        raise ToolMissing(f"{what} not found at {path} ({source}); {INSTALL_HINT} or set ${env_var}")
+    return path
+
+
+def vnu_jar() -> Path:
+    return _file_from_env_or_default("VNU_JAR", NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar",
+                                     "vnu.jar (npm package vnu-jar)")
+
+
+def axe_js() -> Path:
+    return _file_from_env_or_default("AXE_JS", NODE_MODULES / "axe-core" / "axe.min.js",
+                                     "axe.min.js (npm package axe-core)")
+
+
+def java() -> str:
+    java_home = os.environ.get("JAVA_HOME")
+    candidates = [str(Path(java_home) / "bin" / "java")] if java_home else []
+    candidates.append(shutil.which("java") or "")
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    raise ToolMissing(f"Java runtime not found (apt-get install default-jre-headless, or {INSTALL_HINT})")
+
+
+def chromium() -> str:
+    configured = os.environ.get("CHROMIUM")
+    candidates = [configured] if configured else ["/usr/bin/chromium", shutil.which("chromium"),
+                                                  shutil.which("chromium-browser")]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    where = f" at $CHROMIUM={configured}" if configured else ""
+    raise ToolMissing(f"Chromium not found{where} (apt-get install chromium, or {INSTALL_HINT})")
