@@ -22,4 +22,6 @@ extras=""
 
 if [ "${1:-}" = "--test" ]; then
   bash .ci/install-tools.sh
+  # pdftoppm lets the handout tests look at printed pages as pixels (greyscale check).
+  command -v pdftoppm >/dev/null 2>&1 || as_root apt-get install -y -q --no-install-recommends poppler-utils </dev/null
 fi

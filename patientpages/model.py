@@ -36,6 +36,7 @@ class Site(Record):
         description="Public address of the site, ending in '/'. Printed on handouts and in their QR codes.")
     contact: Text = Field(description="Default line telling readers who to contact with questions.")
     review_months: int = Field(12, ge=1, le=60, description="How many months a record stays current after review.")
+    handout_paper: Literal["A4", "letter"] = Field("A4", description="Paper size of the handout PDFs.")
     clinic: Annotated[Clinic, BeforeValidator(lambda v: {} if v is None else v)] = Field(
         default_factory=Clinic, description="Optional clinic details printed on handouts.")
 

@@ -1,0 +1,377 @@
+"""Handout PDFs: built from the real content on A4 and on US Letter, opened with pypdf and checked for what a
+nurse handing one over relies on: at most two pages, the urgent signs, the write-in lines, the footer on
+every page, 12 pt body text, nothing but black and grey, and a fast rebuild that reuses the PDFs."""
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from patientpages import handouts
+from patientpages.errors import BuildFailed
+from patientpages.handouts import write_handouts
+from patientpages.pipeline import Paths, build
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITE_IN_LABELS = ("Care team phone", "After-hours phone", "Next appointment", "Notes")
+PAGE_POINTS = {"A4": (595.3, 841.9), "letter": (612.0, 792.0)}
+FOOTER_TOP_PT = 35 / 25.4 * 72  # the bottom page margin, which holds the footer (handout.css)
+
+
+def _paths(out: Path, content: Path = ROOT / "content", templates: Path = ROOT / "templates") -> Paths:
+    return Paths(content, templates, ROOT / "static", out)
+
+
+def _build(out: Path, paper: str | None = None, **kw):
+    extra = functools.partial(write_handouts, paper=paper) if paper else write_handouts
+    messages: list[str] = []
+    result = build(_paths(out, **kw), extras=[extra], progress=messages.append)
+    return result, messages
+
+
+def _drug_pages(result):
+    return [p for p in result.pages if p.template == "drug.html"]
+
+
+def _text(page: pypdf.PageObject) -> str:
+    return " ".join(page.extract_text().split())
+
+
+@functools.lru_cache(maxsize=None)
+def _pages_text(path: Path) -> tuple[str, ...]:
+    """The text of each page of a PDF, whitespace collapsed (read once per module: pypdf is slow)."""
+    return tuple(_text(p) for p in pypdf.PdfReader(path).pages)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def a4(tmp_path_factory):
+    out = tmp_path_factory.mktemp("a4") / "site"
+    result, messages = _build(out)  # the site build's default paper
+    return out, result, messages
+
+
+@pytest.fixture(scope="module")
+def letter(tmp_path_factory):
+    out = tmp_path_factory.mktemp("letter") / "site"
+    result, messages = _build(out, "letter")
+    return out, result, messages
+
+
+@pytest.fixture(scope="module", params=["A4", "letter"])
+def built(request, a4, letter):
+    return request.param, *(a4 if request.param == "A4" else letter)
+
+
+# ---------- every handout of the real content, on both paper sizes ----------
+
+def test_a_handout_for_every_drug_page(built):
+    size, out, result, messages = built
+    expected = sorted(p.data["handout"] for p in _drug_pages(result))
+    assert expected and sorted(result.extra_outputs) == expected
+    assert sorted(str(p.relative_to(out)) for p in (out / "handouts").glob("*.pdf")) == expected
+    assert all(re.fullmatch(r"handouts/[a-z0-9-]+-(adult|child)\.pdf", e) for e in expected)
+    assert any(f"{len(expected)} PDFs on {size} paper" in m for m in messages)
+
+
+def test_at_most_two_pages_of_the_chosen_paper(built):
+    size, out, result, _ = built
+    for page in _drug_pages(result):
+        pdf = pypdf.PdfReader(out / page.data["handout"])
+        assert 1 <= len(pdf.pages) <= 2, f"{page.data['handout']} on {size}: {len(pdf.pages)} pages"
+        for p in pdf.pages:
+            width, height = float(p.mediabox.width), float(p.mediabox.height)
+            assert (round(width, 1), round(height, 1)) == pytest.approx(PAGE_POINTS[size], abs=0.2)
+
+
+def test_the_words_a_nurse_relies_on(built):
+    size, out, result, _ = built
+    site = result.graph.content.site.record
+    for page in _drug_pages(result):
+        data, name = page.data, page.data["handout"]
+        pages = _pages_text(out / name)
+        text = " ".join(pages)
+        assert data["drug"].generic_name in pages[0], name
+        for brand in data["drug"].brand_names:
+            assert brand in pages[0], name
+        for sign in data["urgent_signs"]:
+            assert _flat(sign) in text, f"{name}: urgent sign {sign!r} missing"
+        if not data["urgent_signs"]:
+            assert "Any sign that worries you, or any side effect that is new or getting worse" in text, name
+        for label in WRITE_IN_LABELS:
+            assert label in text, f"{name}: write-in {label!r} missing"
+        for number, page_text in enumerate(pages, 1):  # the footer is on every page
+            assert site.base_url + page.url in page_text, f"{name} page {number}: no address"
+            assert f"page {number} of {len(pages)}" in page_text, f"{name} page {number}: no page count"
+            assert "Last reviewed:" in page_text
+            for source in data["sources"]:
+                assert _flat(source.title) in page_text, f"{name} page {number}: source missing"
+        assert "page 1 of" in text
+
+
+def test_sections_come_in_order_and_speak_to_the_audience(built):
+    size, out, result, _ = built
+    for page in _drug_pages(result):
+        text = " ".join(_pages_text(out / page.data["handout"]))
+        child = page.audience == "child"
+        order = [page.data["drug"].generic_name, "What it is for",
+                 "Call your child’s care team right away" if child else "Call your care team right away",
+                 "How your child gets it" if child else "How you get it",
+                 "Common side effects and what helps",
+                 "Your child’s care team" if child else "Your care team"]
+        at = 0
+        for heading in order:  # each found after the one before it
+            at = text.find(heading, at)
+            assert at >= 0, f"{page.data['handout']}: {heading!r} missing or out of order"
+        assert ("For parents and caregivers" in text) is child
+
+
+def test_body_text_is_at_least_12_pt(a4, letter):
+    for out, result, _ in (a4, letter):
+        for page in _drug_pages(result)[::3]:  # a sample; every handout shares one stylesheet
+            sizes = []
+
+            def visit(text, cm, tm, font, size):
+                if text.strip():
+                    scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
+                    y = tm[5] * cm[3] + cm[5]
+                    sizes.append((round(size * scale, 1), y, text))
+
+            for p in pypdf.PdfReader(out / page.data["handout"]).pages:
+                p.extract_text(visitor_text=visit)
+            body = [(s, t) for s, y, t in sizes if y > FOOTER_TOP_PT]
+            footer = [(s, t) for s, y, t in sizes if y <= FOOTER_TOP_PT]
+            assert body and min(s for s, _ in body) >= 12, [b for b in body if b[0] < 12][:3]
+            assert footer and min(s for s, _ in footer) >= 10
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) is not installed")
+def test_black_and_white_only(a4):
+    """Nothing is carried by colour: every pixel of a rendered page is a shade of grey."""
+    out, result, _ = a4
+    for page in _drug_pages(result)[:4]:
+        ppm = subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(out / page.data["handout"])],
+                             check=True, capture_output=True).stdout
+        magic, width, height, maxval, pixels = ppm.split(maxsplit=4)
+        assert magic == b"P6" and maxval == b"255"
+        colours = {pixels[i:i + 3] for i in range(0, int(width) * int(height) * 3, 3)}
+        assert all(c[0] == c[1] == c[2] for c in colours), page.data["handout"]
+
+
+def test_footer_qr_code_is_embedded_not_fetched(a4):
+    out, result, _ = a4
+    page = _drug_pages(result)[0]
+    html = handouts.render_html(handouts.environment(ROOT / "templates"), page, result)["regular"]
+    assert 'src="data:image/svg+xml,' in html
+    assert not re.search(r'(src|href)="(?!data:|https://leukemia-medicines\.example\.org/)', html)
+    assert "<link" not in html and "@import" not in (ROOT / "templates" / handouts.STYLESHEET).read_text()
+
+
+def test_pdf_metadata_comes_from_the_record(a4):
+    out, result, _ = a4
+    page = _drug_pages(result)[0]
+    meta = pypdf.PdfReader(out / page.data["handout"]).metadata
+    reviewed = page.data["drug"].reviewed.strftime("D:%Y%m%d")
+    assert meta["/CreationDate"] == meta["/ModDate"] == reviewed
+    assert page.data["drug"].generic_name in meta["/Title"]
+
+
+# ---------- reuse and reproducibility ----------
+
+def test_second_build_reuses_every_pdf(a4, monkeypatch):
+    out, result, _ = a4
+    before = {p.data["handout"]: (out / p.data["handout"]).read_bytes() for p in _drug_pages(result)}
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a handout was rendered again although nothing changed")
+
+    monkeypatch.setattr(handouts, "fit", no_rendering)
+    again, messages = _build(out)
+    assert any(f"0 rendered, {len(before)} reused from cache" in m for m in messages), messages
+    assert {p.data["handout"]: (out / p.data["handout"]).read_bytes() for p in _drug_pages(again)} == before
+    cached = list((out.with_name(".handout-cache")).glob("*.pdf"))
+    assert len(cached) == len(before)
+
+
+def test_rendering_again_gives_the_same_bytes(a4):
+    """No dates from the clock, no random file identifier: the same content makes the same PDF."""
+    out, result, _ = a4
+    env = handouts.environment(ROOT / "templates")
+    css = (ROOT / "templates" / handouts.STYLESHEET).read_text(encoding="utf-8")
+    paths = _paths(out)
+    fetcher = handouts.local_only_fetcher([paths.templates])
+    for page in _drug_pages(result)[:3]:
+        html = handouts.render_html(env, page, result)
+        fitted = handouts.fit(html, css, "A4", paths, fetcher)
+        assert fitted.pdf == (out / page.data["handout"]).read_bytes(), page.data["handout"]
+
+
+def test_cache_key_covers_what_shapes_the_pdf():
+    html = {layout: f"<p>{layout}</p>" for layout in handouts.LAYOUTS}
+    key = handouts.cache_key(html, "p {}", "A4")
+    assert key == handouts.cache_key(dict(html), "p {}", "A4")
+    assert key != handouts.cache_key(html, "p {}", "letter")
+    assert key != handouts.cache_key(html, "p { color: #000 }", "A4")
+    assert key != handouts.cache_key({**html, "tight": "<p>changed</p>"}, "p {}", "A4")
+
+
+# ---------- a tiny site: clinic details, long content, no network ----------
+
+def _tiny_content(tmp: Path, drugs=("blinatumomab", "gemtuzumab-ozogamicin"), clinic: str = "") -> Path:
+    content = tmp / "content"
+    # Narratives of conditions and classes link to drugs this tiny site may not have: leave them out.
+    shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("drugs", "*.md"))
+    (content / "drugs").mkdir()
+    for slug in drugs:
+        for path in (ROOT / "content" / "drugs").glob(f"{slug}.*"):
+            shutil.copy(path, content / "drugs" / path.name)
+    if clinic:
+        site = (content / "site.yaml").read_text(encoding="utf-8")
+        site = re.sub(r"(?m)^clinic:.*(\n(  .*|\s*))*", "clinic:\n" + clinic, site)
+        (content / "site.yaml").write_text(site, encoding="utf-8")
+    return content
+
+
+def test_clinic_details_printed_when_set(tmp_path):
+    clinic = "  name: Example Cancer Centre\n  phone: 555-0100\n  after_hours_phone: 555-0199\n"
+    content = _tiny_content(tmp_path, clinic=clinic)
+    result, _ = _build(tmp_path / "site", content=content)
+    assert result.graph.content.site.record.clinic.phone == "555-0100"
+    for page in _drug_pages(result):
+        text = " ".join(_text(p) for p in pypdf.PdfReader(tmp_path / "site" / page.data["handout"]).pages)
+        assert "Example Cancer Centre" in text
+        assert "Care team phone 555-0100" in text and "After-hours phone 555-0199" in text
+        assert "Care team: 555-0100" in text  # in the urgent box too, where it is needed
+        assert "Write the numbers in" not in text
+
+
+def test_blank_lines_when_clinic_not_set(a4):
+    out, result, _ = a4
+    assert result.graph.content.site.record.clinic.phone is None
+    page = _drug_pages(result)[0]
+    text = " ".join(_text(p) for p in pypdf.PdfReader(out / page.data["handout"]).pages)
+    assert "Write the numbers in at the end of this sheet" in text
+
+
+LONG_DRUG = """\
+generic_name: Longamab
+brand_names: [Longa]
+class: monoclonal-antibody
+what_it_is: A made-up medicine with a lot to say, to test that handouts fit.
+how_it_works: It does not work; it is a test.
+how_given:
+  route: Into a vein (IV)
+  schedule: {schedule}
+  setting: A hospital.
+  what_to_expect:
+{expect}
+audiences:
+  adult:
+    used_for: Testing. It is used for testing. That means it is not real. This sentence is left off.
+    conditions: [acute-lymphocytic-leukemia]
+side_effects:
+  urgent: [cytokine-release-syndrome, nervous-system-problems, infusion-reactions, differentiation-syndrome]
+  serious: [low-blood-counts, serious-infections, heart-rhythm-changes, liver-damage]
+  common: [fever, headache, swelling, nausea-and-vomiting, tremor, rash-and-itching, constipation, diarrhea,
+           tiredness, belly-pain]
+reviewed: 2026-01-15
+sources: [acs-all-immunotherapy-adults]
+"""
+
+
+LONG_POINTS = 5  # the regular layout runs to three pages on both sizes; the dense one fits on two
+
+
+def _long_drug(content: Path, points: int, sentence_repeats: int = 3) -> None:
+    point = " ".join(["The nurse checks how you are doing and writes it down in your chart."] * sentence_repeats)
+    expect = "\n".join(f"    - Step {n}. {point}" for n in range(1, points + 1))
+    schedule = " ".join(["One drip each week for four weeks."] * 3)
+    (content / "drugs" / "longamab.yaml").write_text(LONG_DRUG.format(expect=expect, schedule=schedule),
+                                                     encoding="utf-8")
+
+
+def test_long_content_is_set_tighter_not_cut(tmp_path):
+    content = _tiny_content(tmp_path, drugs=())
+    _long_drug(content, points=LONG_POINTS)
+    out = tmp_path / "site"
+    for size in ("A4", "letter"):
+        result, messages = _build(out, size, content=content)
+        assert any("set tighter to fit" in m and "longamab-adult (dense)" in m for m in messages), messages
+        page = _drug_pages(result)[0]
+        pdf = pypdf.PdfReader(out / page.data["handout"])
+        assert len(pdf.pages) <= 2
+        text = " ".join(_text(p) for p in pdf.pages)
+        for sign in page.data["urgent_signs"]:
+            assert _flat(sign) in text
+        assert f"Step {LONG_POINTS}. The nurse checks" in text
+        assert "That means it is not real." in text and "left off" not in text  # whole sentences only
+        assert all(_text(p) for p in pdf.pages)
+
+
+def test_content_too_long_for_two_pages_fails_the_build(tmp_path):
+    content = _tiny_content(tmp_path, drugs=())
+    _long_drug(content, points=14, sentence_repeats=5)
+    with pytest.raises(BuildFailed) as failed:
+        _build(tmp_path / "site", content=content)
+    message = str(failed.value)
+    assert "longamab.yaml" in message and "even in its most compact layout" in message
+    assert not (tmp_path / "site").exists()  # the last good site is left as it was
+
+
+def test_handout_may_not_fetch_from_the_network(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    handout = templates / "handout.html"
+    handout.write_text(handout.read_text(encoding="utf-8").replace(
+        "</body>", '<img src="https://tracker.example.com/pixel.png" alt="">\n</body>'), encoding="utf-8")
+    content = _tiny_content(tmp_path, drugs=("gemtuzumab-ozogamicin",))
+    with pytest.raises(BuildFailed) as failed:
+        _build(tmp_path / "site", content=content, templates=templates)
+    assert "https://tracker.example.com/pixel.png" in str(failed.value)
+
+
+def test_fetcher_serves_only_data_and_local_files(tmp_path):
+    (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    fetcher = handouts.local_only_fetcher([tmp_path])
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    assert fetcher.fetch((tmp_path / "logo.svg").as_uri()).read().startswith(b"<svg")
+    for url in ("https://example.com/x.png", "http://127.0.0.1/x", "ftp://example.com/x",
+                (tmp_path.parent / "elsewhere.png").as_uri()):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 4
+
+
+# ---------- the words themselves ----------
+
+def test_sentences_are_never_cut():
+    assert handouts.sentences("Take e.g. two pills. Then rest (ALL). 3 more.") == [
+        "Take e.g. two pills.", "Then rest (ALL).", "3 more."]
+    assert handouts.summary("One. Two. That means two. Three.") == ["One.", "Two.", "That means two."]
+    assert handouts.summary("One sentence only") == ["One sentence only"]
+
+
+def test_what_helps_is_short_and_about_this_drug():
+    heart = ("With revumenib, the doctor checks blood mineral levels and does EKGs before and during "
+             "treatment. An EKG is a test of the heart's rhythm. Tell the care team about every medicine "
+             "and supplement you take, because some can change how targeted therapy drugs work.")
+    assert handouts.helps(heart, ["revumenib"]).startswith("Tell the care team about every medicine")
+    assert handouts.helps(heart, []).startswith("With revumenib")
+    infusion = ("Medicines are often given before each infusion to lower the chance of a reaction. During the "
+                "infusion, tell the nurse or care team right away if any of these signs start.")
+    assert "these signs" not in handouts.helps(infusion, [])
+    assert len(handouts.helps("A short one. " * 20, [])) <= handouts.HELPS_CHARS
+
+
+def test_paper_sizes():
+    assert handouts.paper_size("a4") == "A4" and handouts.paper_size("Letter") == "letter"
+    with pytest.raises(ValueError):
+        handouts.paper_size("legal")
