@@ -129,7 +129,7 @@ def _check(paths: Paths, *, strict: bool) -> int:
         print(summary(result, today))
         checked = run_trust_checks(out, progress=print, base_url=result.graph.content.site.record.base_url)
     errors = [str(p).replace(str(out), "site") for p in checked.problems]
-    errors += [f"{result.graph.content.drugs[s].doc.path}:1:1: review was due on {d.isoformat()}"
+    errors += [str(result.graph.content.drugs[s].doc.problem(("reviewed",), f"review was due on {d.isoformat()}"))
                for s, d in result.overdue(today)]
     errors += [f"{out_}: reads at grade {g}, above 9 for a drug page" for out_, g in too_hard(result)]
     for reason in checked.skipped:

@@ -1,10 +1,13 @@
 """Pages to HTML with Jinja2: strict about undefined names, escaping everything by default."""
 from __future__ import annotations
 
+import re
+from html import unescape
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import narrative
 from .checks.policy import META_CSP
@@ -48,7 +51,18 @@ def render(page: Page, env: jinja2.Environment, graph: SiteGraph, *, dev_script:
         return Markup(narrative.to_html(text, resolve) if text else "")
 
     template = env.get_template(page.template)
-    return template.render(
+    html = template.render(
         page=page, site=site, link=link, md=md, csp=META_CSP, dev_script=dev_script,
         audience_path=AUDIENCE_PATH, public_url=site.base_url + page.url, anchor=anchor,
         **page.data)
+    return _with_print_addresses(html, site.base_url + page.url)
+
+
+_INTERNAL_LINK = re.compile(r'<a href="(?![a-z]+:|#)([^"]*)"')
+
+
+def _with_print_addresses(html: str, page_address: str) -> str:
+    """Give each internal link its public address, which the print stylesheet shows after the link text:
+    a relative path means nothing on paper."""
+    return _INTERNAL_LINK.sub(
+        lambda m: f'<a href="{m[1]}" data-print="{escape(urljoin(page_address, unescape(m[1])))}"', html)

@@ -9,6 +9,7 @@ from .pipeline import BuildResult
 
 GRADE_AIM = 7.0
 DRUG_PAGE_LIMIT = 9.0
+SOON = dt.timedelta(days=90)
 
 
 def too_hard(result: BuildResult) -> list[tuple[str, float]]:
@@ -36,8 +37,12 @@ def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> st
     for out, grade in too_hard(result):
         lines.append(f"warning: {out} reads at grade {grade}, above {DRUG_PAGE_LIMIT:g} for a drug page")
     for slug, due in result.overdue(today):
-        path = result.graph.content.drugs[slug].doc.path
-        lines.append(f"warning: {path}: review was due on {due.isoformat()}")
+        doc = result.graph.content.drugs[slug].doc
+        lines.append(f"warning: {doc.problem(('reviewed',), f'review was due on {due.isoformat()}')}")
+    soon = sorted((d, s) for s, d in result.graph.review_due.items() if today <= d <= today + SOON)
+    if soon:
+        lines.append(f"Reviews due in the next {SOON.days} days: "
+                     + ", ".join(f"{s} ({d.isoformat()})" for d, s in soon))
     return "\n".join(lines)
 
 

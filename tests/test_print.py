@@ -1,0 +1,64 @@
+"""A drug page printed from the browser: no navigation, black on white, urgent box whole, link addresses shown."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from patientpages.checks.browser import launched_browser, served
+from patientpages.checks.tools import ToolMissing
+from patientpages.pipeline import build
+
+from conftest import PROJECT, paths_for
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("print") / "site"
+    build(paths_for(PROJECT / "content", out))
+    try:
+        with launched_browser() as browser, served(out) as origin:
+            page = browser.new_page()
+            page.goto(f"{origin}/adults/blinatumomab/")
+            page.emulate_media(media="print")
+            looks = page.evaluate("""() => {
+                const style = (sel, prop) => getComputedStyle(document.querySelector(sel)).getPropertyValue(prop);
+                const link = document.querySelector('#side-effects a[data-print]');
+                return {
+                    header: style('.site-header', 'display'), crumbs: style('.breadcrumbs', 'display'),
+                    tools: style('.page-tools', 'display'), ink: style('body', 'color'),
+                    paper: style('body', 'background-color'), box: style('.call-now', 'break-inside'),
+                    boxBg: style('.call-now', 'background-color'), heading: style('.call-now h2', 'color'),
+                    after: getComputedStyle(link, '::after').getPropertyValue('content'),
+                    address: style('.print-only', 'display'),
+                };
+            }""")
+            pdf = page.pdf(format="A4", print_background=True)
+            page.close()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    return looks, PdfReader(io.BytesIO(pdf))
+
+
+def test_print_hides_navigation_and_shows_the_page_address(printed):
+    looks, _ = printed
+    assert looks["header"] == looks["crumbs"] == looks["tools"] == "none"
+    assert looks["address"] == "block"
+
+
+def test_print_is_black_on_white(printed):
+    looks, _ = printed
+    assert looks["ink"] == "rgb(0, 0, 0)" and looks["heading"] == "rgb(0, 0, 0)"
+    assert looks["paper"] in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+    assert looks["boxBg"] == "rgb(255, 255, 255)"
+
+
+def test_urgent_box_does_not_break_and_links_show_where_they_go(printed):
+    looks, reader = printed
+    assert looks["box"] == "avoid"
+    assert "https://leukemia-medicines.example.org/side-effects/" in looks["after"]
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Call your care team right away" in text
+    assert "leukemia-medicines.example.org/adults/blinatumomab/" in text
+    assert "Skip to main content" not in text
