@@ -150,7 +150,7 @@ def _serve(paths: Paths, host: str, port: int) -> int:
 
     def rebuild() -> bool:
         try:
-            result = build(paths, dev_script=f"/livereload.js?port={port}", extras=_handout_extras())
+            result = build(paths, extras=_handout_extras())
             print(summary(result, dt.date.today()))
             return True
         except BuildFailed as failed:

@@ -61,13 +61,13 @@ def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
     return graph, plan(graph)
 
 
-def render_all(paths: Paths, graph: SiteGraph, pages: list[Page], *, dev_script: str | None = None,
+def render_all(paths: Paths, graph: SiteGraph, pages: list[Page], *,
                progress: Progress = lambda _: None) -> dict[str, str]:
     env = environment(paths.templates)
     html, problems = {}, []
     for n, page in enumerate(pages, 1):
         try:
-            html[page.output] = render(page, env, graph, dev_script=dev_script)
+            html[page.output] = render(page, env, graph)
         except jinja2.TemplateError as err:
             # A template mistake is the editor's to fix too: name the template file and line.
             name = getattr(err, "filename", None) or (paths.templates / page.template)
@@ -80,12 +80,12 @@ def render_all(paths: Paths, graph: SiteGraph, pages: list[Page], *, dev_script:
     return html
 
 
-def build(paths: Paths, *, write: bool = True, dev_script: str | None = None, extras: list[Extra] = (),
+def build(paths: Paths, *, write: bool = True, extras: list[Extra] = (),
           progress: Progress = lambda _: None) -> BuildResult:
     started = time.perf_counter()
     graph, pages = load_site(paths)
     progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
-    result = BuildResult(graph, pages, render_all(paths, graph, pages, dev_script=dev_script, progress=progress))
+    result = BuildResult(graph, pages, render_all(paths, graph, pages, progress=progress))
     result.grades = {out: reading_grade(text) for out, text in result.html.items()}
     if write:
         with staged(paths.out) as staging:

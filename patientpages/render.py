@@ -30,7 +30,7 @@ def root_of(page: Page) -> str:
     return "../" * depth or "./"
 
 
-def render(page: Page, env: jinja2.Environment, graph: SiteGraph, *, dev_script: str | None = None) -> str:
+def render(page: Page, env: jinja2.Environment, graph: SiteGraph) -> str:
     root = root_of(page)
     site = graph.content.site.record
 
@@ -52,7 +52,7 @@ def render(page: Page, env: jinja2.Environment, graph: SiteGraph, *, dev_script:
 
     template = env.get_template(page.template)
     html = template.render(
-        page=page, site=site, link=link, md=md, csp=META_CSP, dev_script=dev_script,
+        page=page, site=site, link=link, md=md, csp=META_CSP,
         audience_path=AUDIENCE_PATH, public_url=site.base_url + page.url, anchor=anchor,
         **page.data)
     return _with_print_addresses(html, site.base_url + page.url)
