@@ -15,10 +15,9 @@ ROOT = Path.cwd()
 
 
 def _handout_extras():
-    try:
-        from .handouts import write_handouts
-    except ImportError:
-        return []
+    # Imported here so `check` and `new` never load the PDF stack; a missing dependency is an error, never a
+    # site whose "Print handout" links lead nowhere.
+    from .handouts import write_handouts
     return [write_handouts]
 
 

@@ -38,7 +38,7 @@ import segno
 
 from .errors import BuildFailed, problem_at
 from .pipeline import BuildResult, Paths, Progress
-from .render import environment
+from .render import environment, template_problem
 from .write import write_file
 
 TEMPLATE = "handout.html"
@@ -73,9 +73,7 @@ def write_handouts(result: BuildResult, staging: Path, paths: Paths, progress: P
         try:
             html = render_html(env, page, result)
         except jinja2.TemplateError as err:
-            name = getattr(err, "filename", None) or (paths.templates / TEMPLATE)
-            raise BuildFailed([problem_at(name, getattr(err, "lineno", None) or 1, 1,
-                                          f"template error while rendering the {slug} handout: {err.message}")])
+            raise BuildFailed([template_problem(err, paths.templates / TEMPLATE, f"the {slug} handout")])
         key = cache_key(html, css, size)
         pdf = cache.get(slug, audience, key)
         if pdf is None:

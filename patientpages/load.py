@@ -150,7 +150,7 @@ def _build(node: yaml.Node, key_path: KeyPath, doc: Document, problems: list[Pro
 def _scalar(node: yaml.Node, doc: Document, problems: list[Problem]) -> Any:
     try:
         return _constructor.construct_object(node, deep=True)
-    except (ValueError, yaml.YAMLError) as err:
+    except (ValueError, yaml.YAMLError):
         # e.g. 2026-13-01 looks like a date to YAML but is not one; or a !!python tag SafeLoader refuses.
         if node.tag.endswith(":timestamp"):
             what = f"'{node.value}' is not a real date; expected YYYY-MM-DD"

@@ -11,11 +11,11 @@ from typing import Callable
 import jinja2
 
 from .content import read_content
-from .errors import BuildFailed, Problem, problem_at
+from .errors import BuildFailed, Problem
 from .link import SiteGraph, link
 from .plan import Page, plan
 from .reading import reading_grade
-from .render import environment, render
+from .render import environment, render, template_problem
 from .write import copy_static, staged, write_file
 
 from .checks.policy import HEADERS_FILE_TEXT
@@ -69,10 +69,7 @@ def render_all(paths: Paths, graph: SiteGraph, pages: list[Page], *,
         try:
             html[page.output] = render(page, env, graph)
         except jinja2.TemplateError as err:
-            # A template mistake is the editor's to fix too: name the template file and line.
-            name = getattr(err, "filename", None) or (paths.templates / page.template)
-            problems.append(problem_at(name, getattr(err, "lineno", None) or 1, 1,
-                                       f"template error while rendering {page.output}: {err.message}"))
+            problems.append(template_problem(err, paths.templates / page.template, page.output))
         if n % 25 == 0:
             progress(f"rendered {n}/{len(pages)} pages")
     if problems:

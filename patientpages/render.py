@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from . import narrative
 from .checks.policy import META_CSP
+from .errors import Problem, problem_at
 from .link import SiteGraph, anchor
 from .plan import AUDIENCE_PATH, Page, drug_url
 
@@ -22,6 +23,13 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["long_date"] = lambda d: f"{d:%B} {d.day}, {d.year}"
     env.filters["iso_date"] = lambda d: d.isoformat()
     return env
+
+
+def template_problem(err: jinja2.TemplateError, template: Path, what: str) -> Problem:
+    """A template mistake is the editor's to fix too: name the template file and line."""
+    name = getattr(err, "filename", None) or template
+    return problem_at(name, getattr(err, "lineno", None) or 1, 1, f"template error while rendering {what}: "
+                                                                   f"{err.message}")
 
 
 def root_of(page: Page) -> str:
