@@ -101,7 +101,7 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: "_Checker") -> None:
             if check.ref(entry, "conditions", slug, base + ("conditions", i)):
                 graph.condition_drugs.setdefault(slug, {}).setdefault(audience, []).append(entry.slug)
         for i, study in enumerate(use.studies):
-            check.sources(entry, [study.source], base + ("studies", i, "source"))
+            check.ref(entry, "sources", study.source, base + ("studies", i, "source"))
         check.tiers(entry, use.side_effects, base + ("side_effects",), also=drug.side_effects)
         tiers = _merge_tiers(drug.side_effects, use.side_effects)
         for tier in tiers.values():
@@ -161,9 +161,8 @@ class _Checker:
         return False
 
     def sources(self, entry: Entry, slugs, key_path: tuple) -> None:
-        single = key_path[-1] == "source"
         for i, slug in enumerate(slugs):
-            self.ref(entry, "sources", slug, key_path if single else key_path + (i,))
+            self.ref(entry, "sources", slug, key_path + (i,))
 
     def tiers(self, entry: Entry, tiers: model.SideEffectTiers, key_path: tuple,
               also: model.SideEffectTiers | None = None) -> None:

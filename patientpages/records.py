@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import difflib
-import types
 import typing
 from typing import Any, TypeVar
 
@@ -112,7 +111,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _model_in(typing.get_args(annotation)[0])
-    if origin in (list, typing.Union, types.UnionType) or origin is not None:
+    if origin is not None:  # list[...], X | None, ...: look inside
         for arg in typing.get_args(annotation):
             found = _model_in(arg)
             if found:

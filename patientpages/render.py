@@ -12,8 +12,8 @@ from markupsafe import Markup, escape
 from . import narrative
 from .checks.policy import META_CSP
 from .errors import Problem, problem_at
-from .link import SiteGraph, anchor
-from .plan import AUDIENCE_PATH, Page, drug_url
+from .link import SiteGraph
+from .plan import Page, drug_url
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -61,7 +61,7 @@ def render(page: Page, env: jinja2.Environment, graph: SiteGraph) -> str:
     template = env.get_template(page.template)
     html = template.render(
         page=page, site=site, link=link, md=md, csp=META_CSP,
-        audience_path=AUDIENCE_PATH, public_url=site.base_url + page.url, anchor=anchor,
+        public_url=site.base_url + page.url,
         **page.data)
     return _with_print_addresses(html, site.base_url + page.url)
 

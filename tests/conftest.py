@@ -1,6 +1,7 @@
 """Shared helpers: build fixture content into a temporary site and read its pages."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -34,6 +35,12 @@ class Site:
 
     def pages(self) -> list[Path]:
         return sorted(self.out.rglob("*.html"))
+
+
+def fingerprint(out: Path) -> dict[str, str]:
+    """Every file's hash: equal fingerprints mean byte-for-byte the same site."""
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """Bad input: every problem named with file, line and column, all at once, and the last good site untouched."""
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from patientpages.errors import BuildFailed
 from patientpages.pipeline import build
 from patientpages.plan import Page, refuse_collisions
 
-from conftest import PROJECT, paths_for
+from conftest import PROJECT, fingerprint, paths_for
 
 
 def replace(path: Path, old: str, new: str) -> None:
@@ -111,18 +110,13 @@ def test_all_problems_reported_together(content_copy, tmp_path):
     assert len(problems) == 3, problems
 
 
-def site_fingerprint(out: Path) -> dict[str, str]:
-    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
-
-
 def test_failed_build_from_the_command_line_leaves_the_last_good_site_untouched(content_copy, tmp_path):
     out = tmp_path / "site"
     command = [sys.executable, str(PROJECT / "build.py"), "build", "--root", str(PROJECT),
                "--content", str(content_copy), "--out", str(out), "--no-handouts"]
     good = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert good.returncode == 0, good.stderr
-    before = site_fingerprint(out)
+    before = fingerprint(out)
     replace(content_copy / "drugs/betanib.yaml", "common: [headache]", "common: [headace]")
     replace(content_copy / "drugs/alphamab.yaml", "Alphamab", "Alphamab changed")
     bad = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
@@ -130,5 +124,5 @@ def test_failed_build_from_the_command_line_leaves_the_last_good_site_untouched(
     assert "Traceback" not in bad.stderr + bad.stdout
     assert "betanib.yaml:13:12: no side effect 'headace'" in bad.stderr
     assert "The last good site was left as it was." in bad.stderr
-    assert site_fingerprint(out) == before
+    assert fingerprint(out) == before
     assert not list(tmp_path.glob(".site.*"))  # no staging folder left behind

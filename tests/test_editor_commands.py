@@ -9,7 +9,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
 from patientpages.cli import main
 from patientpages.schema import schemas
 

@@ -1,7 +1,6 @@
 """Nothing a record or narrative says can become live markup; bad input never crashes; builds are repeatable."""
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -16,7 +15,7 @@ from patientpages.model import SLUG_PATTERN
 from patientpages.narrative import to_html
 from patientpages.pipeline import build
 
-from conftest import FIXTURE, paths_for
+from conftest import FIXTURE, fingerprint, paths_for
 
 PAYLOAD = ('<script>alert(1)</script><img src=x onerror="alert(2)">'
            '<a href="javascript:alert(3)" onclick="alert(4)">x</a>"\'><svg onload=alert(5)>')
@@ -112,11 +111,6 @@ def test_random_records_build_or_fail_with_a_file_and_line(edits, tmp_path_facto
     if page and isinstance(edits.get("generic_name"), str):
         soup = BeautifulSoup(page, "html.parser")
         assert soup.find("h1").get_text() == edits["generic_name"].strip()
-
-
-def fingerprint(out: Path) -> dict[str, str]:
-    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def test_two_builds_of_the_same_content_are_byte_for_byte_the_same(tmp_path):
