@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Build the site: `python build.py --help` lists the commands."""
+
 import sys
 
 from patientpages.cli import main

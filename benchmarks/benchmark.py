@@ -4,6 +4,7 @@
 Speed and size are measured here, not asserted in tests: timings on a shared 2-core machine are noisy, so the
 script repeats each build and reports the best and the median.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,17 +51,23 @@ def sizes(site: Path) -> dict:
     pdf = sorted(p.stat().st_size for p in site.rglob("*.pdf"))
     css = sum(p.stat().st_size for p in site.rglob("*.css"))
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    return {"total_kb": round(total / 1024, 1), "pages": len(html),
-            "html_median_kb": round(statistics.median(html) / 1024, 1), "html_max_kb": round(html[-1] / 1024, 1),
-            "css_kb": round(css / 1024, 1), "pdfs": len(pdf),
-            "pdf_median_kb": round(statistics.median(pdf) / 1024, 1) if pdf else 0,
-            "pdf_max_kb": round(pdf[-1] / 1024, 1) if pdf else 0}
+    return {
+        "total_kb": round(total / 1024, 1),
+        "pages": len(html),
+        "html_median_kb": round(statistics.median(html) / 1024, 1),
+        "html_max_kb": round(html[-1] / 1024, 1),
+        "css_kb": round(css / 1024, 1),
+        "pdfs": len(pdf),
+        "pdf_median_kb": round(statistics.median(pdf) / 1024, 1) if pdf else 0,
+        "pdf_max_kb": round(pdf[-1] / 1024, 1) if pdf else 0,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, nargs="*", default=[1, 5, 10],
-                        help="copies of every drug to build (default: 1 5 10)")
+    parser.add_argument(
+        "--scale", type=int, nargs="*", default=[1, 5, 10], help="copies of every drug to build (default: 1 5 10)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -76,17 +83,19 @@ def main() -> int:
             build(paths, extras=[write_handouts])
 
         results["full build, handouts rendered (cold)"] = timed(cold, args.repeat)
-        results["full build, handouts reused (warm)"] = timed(lambda: build(paths, extras=[write_handouts]),
-                                                               args.repeat)
+        results["full build, handouts reused (warm)"] = timed(
+            lambda: build(paths, extras=[write_handouts]), args.repeat
+        )
         results["site size"] = sizes(out)
         results["check (no writing)"] = timed(lambda: build(paths, write=False), args.repeat)
         for factor in args.scale:
             content = scaled_content(factor, tmp)
             scaled = Paths(content, paths.templates, paths.static, tmp / f"site-x{factor}")
             drugs = len(list((content / "drugs").glob("*.yaml")))
-            timing = timed(lambda: build(scaled), args.repeat)
-            results[f"HTML-only build, {drugs} drugs"] = timing | {"ms_per_page": round(
-                1000 * timing["best_s"] / sizes(scaled.out)["pages"], 2)}
+            timing = timed(lambda scaled=scaled: build(scaled), args.repeat)
+            results[f"HTML-only build, {drugs} drugs"] = timing | {
+                "ms_per_page": round(1000 * timing["best_s"] / sizes(scaled.out)["pages"], 2)
+            }
     width = max(map(len, results))
     for name, values in results.items():
         print(f"{name:<{width}}  " + "  ".join(f"{k}={v}" for k, v in values.items()))

@@ -1,4 +1,5 @@
 """Command line: build, serve, check, new, schema. `build.py` and the `patientpages` command both land here."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,29 +19,41 @@ def _handout_extras():
     # Imported here so `check` and `new` never load the PDF stack; a missing dependency is an error, never a
     # site whose "Print handout" links lead nowhere.
     from .handouts import write_handouts
+
     return [write_handouts]
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py", description="Build the patient-education site from content/ into site/.",
-        epilog="With no command, builds the site. Run from the project folder.")
+        prog="build.py",
+        description="Build the patient-education site from content/ into site/.",
+        epilog="With no command, builds the site. Run from the project folder.",
+    )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=ROOT,
-                        help="project folder holding content/, templates/, static/ (default: this folder)")
+    common.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        help="project folder holding content/, templates/, static/ (default: this folder)",
+    )
     common.add_argument("--content", type=Path, help="content folder (default: <root>/content)")
     common.add_argument("--out", type=Path, help="output folder (default: <root>/site)")
     sub = p.add_subparsers(dest="command", metavar="command", required=True)
     b = sub.add_parser("build", parents=[common], help="check everything, then write the site (the default)")
     b.add_argument("--verbose", action="store_true", help="list the reading grade of every page")
     b.add_argument("--no-handouts", action="store_true", help="skip the handout PDFs (faster while writing)")
-    s = sub.add_parser("serve", parents=[common], help="build, serve on http://127.0.0.1:8000 and rebuild on every save")
+    s = sub.add_parser(
+        "serve", parents=[common], help="build, serve on http://127.0.0.1:8000 and rebuild on every save"
+    )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     s.add_argument("--port", type=int, default=8000)
     c = sub.add_parser("check", parents=[common], help="validate everything without writing the site")
-    c.add_argument("--strict", action="store_true",
-                   help="also build to a temporary folder and run the trust checks: links, HTML validity, "
-                        "accessibility in a real browser, privacy; overdue reviews become errors")
+    c.add_argument(
+        "--strict",
+        action="store_true",
+        help="also build to a temporary folder and run the trust checks: links, HTML validity, "
+        "accessibility in a real browser, privacy; overdue reviews become errors",
+    )
     n = sub.add_parser("new", parents=[common], help="write a commented starter record")
     n.add_argument("kind", choices=["drug"])
     n.add_argument("slug", help="generic name in lower case with hyphens, e.g. inotuzumab-ozogamicin")
@@ -70,11 +83,13 @@ def main(argv: list[str] | None = None) -> int:
             return _check(paths, strict=args.strict)
         if command == "new":
             from .starter import new_drug
+
             path = new_drug(paths.content, args.slug, dt.date.today())
             print(f"Wrote {path}. Fill it in, then run: python build.py check")
             return 0
         if command == "schema":
             from .schema import write_schemas
+
             for path in write_schemas(root / "schema"):
                 print(f"Wrote {path}")
             return 0
@@ -100,7 +115,7 @@ def _report_failure(failed: BuildFailed, paths: Paths) -> int:
 
 def _relative(text: str) -> str:
     cwd = str(Path.cwd()) + "/"
-    return text[len(cwd):] if text.startswith(cwd) else text
+    return text[len(cwd) :] if text.startswith(cwd) else text
 
 
 def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int:
@@ -108,7 +123,8 @@ def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int
     result = build(paths, extras=_handout_extras() if handouts else [], progress=print)
     print(summary(result, today, verbose=verbose))
     write_json(result, paths.out.with_name("build-report.json"), today)
-    print(f"Site written to {_relative(str(paths.out))}/ (report: {_relative(str(paths.out.with_name('build-report.json')))})")
+    report = _relative(str(paths.out.with_name("build-report.json")))
+    print(f"Site written to {_relative(str(paths.out))}/ (report: {report})")
     return 0
 
 
@@ -120,7 +136,9 @@ def _check(paths: Paths, *, strict: bool) -> int:
         print(f"No problems found in {len(result.graph.content.files())} content files.")
         return 0
     import tempfile
+
     from .checks import run_trust_checks
+
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
         strict_paths = Paths(paths.content, paths.templates, paths.static, out)
@@ -128,8 +146,10 @@ def _check(paths: Paths, *, strict: bool) -> int:
         print(summary(result, today))
         checked = run_trust_checks(out, progress=print, base_url=result.graph.content.site.record.base_url)
     errors = [str(p).replace(str(out), "site") for p in checked.problems]
-    errors += [str(result.graph.content.drugs[s].doc.problem(("reviewed",), f"review was due on {d.isoformat()}"))
-               for s, d in result.overdue(today)]
+    errors += [
+        str(result.graph.content.drugs[s].doc.problem(("reviewed",), f"review was due on {d.isoformat()}"))
+        for s, d in result.overdue(today)
+    ]
     errors += [f"{out_}: reads at grade {g}, above 9 for a drug page" for out_, g in too_hard(result)]
     for reason in checked.skipped:
         print(f"skipped: {reason}")

@@ -1,5 +1,6 @@
 """Read the whole content/ tree into typed records. Every file is accounted for: an unexpected file is an
 error, so a misnamed narrative is never silently left off its page."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,12 @@ from .errors import BuildFailed, Problem, problem_at
 from .load import Document, TextFile, load_markdown, load_yaml
 from .records import to_record
 
-FOLDERS = {"drugs": model.Drug, "side-effects": model.SideEffect,
-           "conditions": model.Condition, "classes": model.TreatmentClass}
+FOLDERS = {
+    "drugs": model.Drug,
+    "side-effects": model.SideEffect,
+    "conditions": model.Condition,
+    "classes": model.TreatmentClass,
+}
 NARRATIVE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<audience>adult|child))?\.md$")
 RECORD = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 
@@ -20,6 +25,7 @@ RECORD = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 @dataclass(frozen=True)
 class Entry:
     """A record with the document it came from, so later stages can point at file and line."""
+
     slug: str
     record: model.Record
     doc: Document
@@ -73,8 +79,7 @@ def read_content(root: Path, problems: list[Problem]) -> Content:
     sources = _read_mapping(root / "sources.yaml", model.Source, problems)
     glossary = _read_list(root / "glossary.yaml", model.GlossaryTerm, problems)
     folders = {name: _read_folder(root / name, kind, problems) for name, kind in FOLDERS.items()}
-    invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name])
-               for name in FOLDERS}
+    invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name]) for name in FOLDERS}
     _refuse_strays(root, problems)
     return Content(root, site, sources, glossary, folders, invalid)
 
@@ -139,15 +144,21 @@ def _read_folder(folder: Path, kind, problems) -> dict[str, Entry]:
             if text:
                 narratives.setdefault(m["slug"], {})[m["audience"] or ""] = text
         else:
-            problems.append(problem_at(path, 1, 1, "unexpected file name; expected <slug>.yaml, "
-                                                   "<slug>.adult.md, <slug>.child.md or <slug>.md, "
-                                                   "with a slug in lower-case letters, digits and hyphens"))
+            problems.append(
+                problem_at(
+                    path,
+                    1,
+                    1,
+                    "unexpected file name; expected <slug>.yaml, "
+                    "<slug>.adult.md, <slug>.child.md or <slug>.md, "
+                    "with a slug in lower-case letters, digits and hyphens",
+                )
+            )
     known = {p.name[:-5] for p in folder.glob("*.yaml")}
     for slug, texts in narratives.items():
         if slug not in known:
             for text in texts.values():
-                problems.append(problem_at(text.path, 1, 1, f"narrative has no record: expected {slug}.yaml "
-                                                            f"beside it"))
+                problems.append(problem_at(text.path, 1, 1, f"narrative has no record: expected {slug}.yaml beside it"))
         elif slug in entries:
             entries[slug] = Entry(slug, entries[slug].record, entries[slug].doc, texts)
     return entries
@@ -157,5 +168,8 @@ def _refuse_strays(root: Path, problems) -> None:
     expected = {"site.yaml", "sources.yaml", "glossary.yaml", *FOLDERS}
     for path in sorted(root.iterdir()):
         if path.name not in expected and not path.name.startswith("."):
-            problems.append(problem_at(path, 1, 1, "unexpected file or folder in content/; expected one of: "
-                                                   + ", ".join(sorted(expected))))
+            problems.append(
+                problem_at(
+                    path, 1, 1, "unexpected file or folder in content/; expected one of: " + ", ".join(sorted(expected))
+                )
+            )

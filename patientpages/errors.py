@@ -1,4 +1,5 @@
 """One small family of errors. A Problem points at a place in a file; BuildFailed carries all of them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -19,17 +19,20 @@ the same content gives the same bytes (the fonts installed on the machine still 
 Privacy. WeasyPrint is given a URL fetcher that serves only data: URLs and local files under templates/ or
 static/; any other URL in the handout HTML or CSS fails the build instead of reaching the network.
 """
+
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -55,8 +58,9 @@ HELPS_CHARS = 170  # what_to_do keeps a second sentence only while the text stay
 RENDER_OPTIONS = {"pdf_identifier": False, "pdf_tags": True}
 
 
-def write_handouts(result: BuildResult, staging: Path, paths: Paths, progress: Progress = lambda _: None,
-                   *, paper: str | None = None) -> list[str]:
+def write_handouts(
+    result: BuildResult, staging: Path, paths: Paths, progress: Progress = lambda _: None, *, paper: str | None = None
+) -> list[str]:
     """Write a PDF handout for every drug page into `staging`; return the paths written, relative to it.
 
     `paper` is "A4" or "letter"; without it the site setting `handout_paper` decides."""
@@ -73,18 +77,23 @@ def write_handouts(result: BuildResult, staging: Path, paths: Paths, progress: P
         try:
             html = render_html(env, page, result)
         except jinja2.TemplateError as err:
-            raise BuildFailed([template_problem(err, paths.templates / TEMPLATE, f"the {slug} handout")])
+            raise BuildFailed([template_problem(err, paths.templates / TEMPLATE, f"the {slug} handout")]) from err
         key = cache_key(html, css, size)
         pdf = cache.get(slug, audience, key)
         if pdf is None:
             fetcher = fetcher or local_only_fetcher([paths.templates, paths.static])
             fitted = fit(html, css, size, paths, fetcher)
             if fitted.pages > MAX_PAGES:
-                problems.append(problem_at(
-                    page.inputs[0], 1, 1,
-                    f"the {audience} handout runs to {fitted.pages} pages on {size} paper even in its most "
-                    f"compact layout (at most {MAX_PAGES}); shorten how_given.what_to_expect, the side-effect "
-                    f"notes or used_for"))
+                problems.append(
+                    problem_at(
+                        page.inputs[0],
+                        1,
+                        1,
+                        f"the {audience} handout runs to {fitted.pages} pages on {size} paper even in its most "
+                        f"compact layout (at most {MAX_PAGES}); shorten how_given.what_to_expect, the side-effect "
+                        f"notes or used_for",
+                    )
+                )
                 continue
             pdf = fitted.pdf
             cache.put(slug, audience, key, pdf)
@@ -113,13 +122,14 @@ def paper_size(name: str) -> str:
 
 # ---------- what the handout says ----------
 
+
 def render_html(env: jinja2.Environment, page, result: BuildResult) -> dict[str, str]:
     """The handout HTML for one drug page in every layout, in the site's Jinja environment."""
     template = env.get_template(TEMPLATE)
     context = handout_context(page, result)
     html = {}
     for n, layout in enumerate(LAYOUTS):
-        classes = " ".join([f"layout-{layout}", *LAYOUTS[1:n + 1]])  # a layout keeps the ones before it
+        classes = " ".join([f"layout-{layout}", *LAYOUTS[1 : n + 1]])  # a layout keeps the ones before it
         html[layout] = template.render(**context, layout=layout, layout_classes=classes)
     return html
 
@@ -145,15 +155,17 @@ def handout_context(page, result: BuildResult) -> dict[str, Any]:
         "source_titles": [s.title for s in data["sources"]],
         "urgent_effects": [_effect(e) for e in tiers.get("urgent", [])],
         "serious_effects": [_effect(e) for e in tiers.get("serious", [])],
-        "common_effects": [dict(_effect(e), helps=helps(effects[e["slug"]].record.what_to_do, others))
-                           for e in tiers.get("common", [])],
+        "common_effects": [
+            dict(_effect(e), helps=helps(effects[e["slug"]].record.what_to_do, others)) for e in tiers.get("common", [])
+        ],
     }
 
 
 def qr_data_uri(address: str) -> str:
     """A QR code for the address as an SVG data URI: vector, so it stays sharp when printed or copied."""
-    return segno.make(address, error="m", micro=False).svg_data_uri(border=2, dark="#000", light="#fff",
-                                                                    omit_charset=True)
+    return segno.make(address, error="m", micro=False).svg_data_uri(
+        border=2, dark="#000", light="#fff", omit_charset=True
+    )
 
 
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z0-9])")
@@ -242,6 +254,7 @@ def _other_drug_names(content, slug: str) -> set[str]:
 
 # ---------- laying it out ----------
 
+
 @dataclass
 class Fitted:
     pdf: bytes
@@ -253,12 +266,15 @@ def fit(html: dict[str, str], css: str, size: str, paths: Paths, fetcher) -> Fit
     """Lay the handout out in each layout in turn and keep the first that fits on MAX_PAGES pages."""
     import weasyprint  # here, not at the top: a build that reuses every PDF never needs it (saves ~1 s)
 
-    stylesheets = [weasyprint.CSS(string=css, base_url=str(paths.templates), url_fetcher=fetcher),
-                   weasyprint.CSS(string=f"@page {{ size: {size}; }}")]
+    stylesheets = [
+        weasyprint.CSS(string=css, base_url=str(paths.templates), url_fetcher=fetcher),
+        weasyprint.CSS(string=f"@page {{ size: {size}; }}"),
+    ]
     document = None
     for layout in LAYOUTS:
-        document = weasyprint.HTML(string=html[layout], base_url=str(paths.templates) + "/",
-                                   url_fetcher=fetcher).render(stylesheets=stylesheets, **RENDER_OPTIONS)
+        document = weasyprint.HTML(
+            string=html[layout], base_url=str(paths.templates) + "/", url_fetcher=fetcher
+        ).render(stylesheets=stylesheets, **RENDER_OPTIONS)
         fetcher.raise_refused(paths.templates / TEMPLATE)
         if len(document.pages) <= MAX_PAGES:
             break
@@ -271,7 +287,7 @@ def _stylesheet(paths: Paths) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as err:
-        raise BuildFailed([problem_at(path, 1, 1, f"cannot read the handout stylesheet: {err.strerror}")])
+        raise BuildFailed([problem_at(path, 1, 1, f"cannot read the handout stylesheet: {err.strerror}")]) from err
 
 
 def local_only_fetcher(roots: list[Path]):
@@ -305,9 +321,19 @@ def _local_only_fetcher_class():
         def raise_refused(self, template: Path) -> None:
             if self.refused:
                 urls, self.refused = sorted(set(self.refused)), []
-                raise BuildFailed([problem_at(template, 1, 1, f"the handout asks for {u}; handouts may only "
-                                                              f"use data: URLs and files under templates/ or "
-                                                              f"static/") for u in urls])
+                raise BuildFailed(
+                    [
+                        problem_at(
+                            template,
+                            1,
+                            1,
+                            f"the handout asks for {u}; handouts may only "
+                            f"use data: URLs and files under templates/ or "
+                            f"static/",
+                        )
+                        for u in urls
+                    ]
+                )
 
     return LocalOnlyFetcher
 
@@ -326,8 +352,15 @@ def cache_key(html: dict[str, str], css: str, size: str) -> str:
     """Everything that shapes the PDF: its HTML in every layout (all the words, the QR code, the clinic
     details), the CSS, the paper size, the PDF library versions and this module's code (layouts, options)."""
     h = hashlib.sha256()
-    for part in ("handout-v1", _version("weasyprint"), _version("pydyf"), _CODE, size, css,
-                 *(html[layout] for layout in LAYOUTS)):
+    for part in (
+        "handout-v1",
+        _version("weasyprint"),
+        _version("pydyf"),
+        _CODE,
+        size,
+        css,
+        *(html[layout] for layout in LAYOUTS),
+    ):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:32]
@@ -375,7 +408,5 @@ class Cache:
             return
         for path in self.folder.glob(f"*.*.{self.size}.*.pdf"):
             if path.name not in self.used:
-                try:
+                with contextlib.suppress(OSError):
                     path.unlink()
-                except OSError:
-                    pass

@@ -1,4 +1,5 @@
 """Resolve every reference between records, both ways, and report each one that points nowhere."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,6 +26,7 @@ class TierEntry:
 @dataclass(frozen=True)
 class DrugUse:
     """One drug as one audience meets it: what its page for that audience shows."""
+
     drug: Entry
     audience: str
     use: model.AudienceUse
@@ -82,14 +84,15 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     return graph
 
 
-def _link_drug(entry: Entry, graph: SiteGraph, check: "_Checker") -> None:
+def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
     drug: model.Drug = entry.record
     check.ref(entry, "classes", drug.treatment_class, ("class",))
     check.sources(entry, drug.sources, ("sources",))
     audiences = [a for a in AUDIENCES if getattr(drug.audiences, a)]
     if not audiences:
-        check.problems.append(entry.doc.problem(("audiences",), "no audience: add 'adult:' and/or 'child:' "
-                                                               "under 'audiences'"))
+        check.problems.append(
+            entry.doc.problem(("audiences",), "no audience: add 'adult:' and/or 'child:' under 'audiences'")
+        )
     check.narratives(entry, allowed=tuple(audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
     months = graph.content.site.record.review_months
@@ -113,12 +116,14 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: "_Checker") -> None:
                 graph.class_drugs.setdefault(cls, {}).setdefault(audience, []).append(entry.slug)
         narrative = entry.narratives.get(audience)
         graph.uses[(entry.slug, audience)] = DrugUse(
-            entry, audience, use, use.how_given or drug.how_given, tiers, narrative and narrative.text)
+            entry, audience, use, use.how_given or drug.how_given, tiers, narrative and narrative.text
+        )
 
 
 def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:
-    return {tier: [TierEntry(r.effect, r.note) for r in [*getattr(base, tier), *getattr(extra, tier)]]
-            for tier in TIERS}
+    return {
+        tier: [TierEntry(r.effect, r.note) for r in [*getattr(base, tier), *getattr(extra, tier)]] for tier in TIERS
+    }
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -139,17 +144,24 @@ def _check_class_cycles(content: Content, problems: list[Problem]) -> None:
             seen.append(current)
             current = content.classes[current].record.part_of
         if current == slug:
-            problems.append(entry.doc.problem(("part_of",), "classes are part of each other in a loop: "
-                                                           + " → ".join(seen + [slug])))
+            problems.append(
+                entry.doc.problem(
+                    ("part_of",), "classes are part of each other in a loop: " + " → ".join(seen + [slug])
+                )
+            )
 
 
 class _Checker:
     def __init__(self, content: Content, problems: list[Problem]):
         self.content = content
         self.problems = problems
-        self.targets = {"drugs": content.drugs, "side-effects": content.side_effects,
-                        "conditions": content.conditions, "classes": content.classes,
-                        "sources": content.sources}
+        self.targets = {
+            "drugs": content.drugs,
+            "side-effects": content.side_effects,
+            "conditions": content.conditions,
+            "classes": content.classes,
+            "sources": content.sources,
+        }
 
     def ref(self, entry: Entry, kind: str, slug: str, key_path: tuple) -> bool:
         known = self.targets[kind]
@@ -164,8 +176,9 @@ class _Checker:
         for i, slug in enumerate(slugs):
             self.ref(entry, "sources", slug, key_path + (i,))
 
-    def tiers(self, entry: Entry, tiers: model.SideEffectTiers, key_path: tuple,
-              also: model.SideEffectTiers | None = None) -> None:
+    def tiers(
+        self, entry: Entry, tiers: model.SideEffectTiers, key_path: tuple, also: model.SideEffectTiers | None = None
+    ) -> None:
         seen: dict[str, str] = {}
         if also:
             seen = {r.effect: t for t in TIERS for r in getattr(also, t)}
@@ -175,16 +188,20 @@ class _Checker:
                 if not self.ref(entry, "side-effects", ref.effect, where):
                     continue
                 if ref.effect in seen:
-                    self.problems.append(entry.doc.problem(
-                        where, f"side effect '{ref.effect}' is already listed under '{seen[ref.effect]}'"))
+                    self.problems.append(
+                        entry.doc.problem(
+                            where, f"side effect '{ref.effect}' is already listed under '{seen[ref.effect]}'"
+                        )
+                    )
                 seen[ref.effect] = tier
 
     def narratives(self, entry: Entry, allowed: tuple[str, ...]) -> None:
         for audience, text in entry.narratives.items():
             if audience not in allowed:
                 expected = " or ".join(f"{entry.slug}{'.' + a if a else ''}.md" for a in allowed) or "none"
-                self.problems.append(problem_at(text.path, 1, 1, f"this record has no page for this audience "
-                                                                 f"(expected {expected})"))
+                self.problems.append(
+                    problem_at(text.path, 1, 1, f"this record has no page for this audience (expected {expected})")
+                )
             self.cross_links(text)
 
     def cross_links(self, text) -> None:
@@ -192,17 +209,28 @@ class _Checker:
         for number, line in enumerate(text.text.splitlines(), 1):
             for m in CROSS_LINK.finditer(line):
                 kind, slug = m["kind"], m["slug"]
-                folder = {"drug": "drugs", "class": "classes", "condition": "conditions",
-                          "side-effect": "side-effects", "glossary": "glossary"}[kind]
+                folder = {
+                    "drug": "drugs",
+                    "class": "classes",
+                    "condition": "conditions",
+                    "side-effect": "side-effects",
+                    "glossary": "glossary",
+                }[kind]
                 known = glossary if kind == "glossary" else self.targets[folder]
                 if slug not in known and slug not in self.content.invalid.get(folder, ()):
-                    self.problems.append(problem_at(text.path, number, m.start("slug") + 1,
-                                                    unknown(folder, slug, known)))
+                    self.problems.append(
+                        problem_at(text.path, number, m.start("slug") + 1, unknown(folder, slug, known))
+                    )
 
 
-_PLACES = {"drugs": ("drug", "content/drugs/"), "side-effects": ("side effect", "content/side-effects/"),
-           "conditions": ("condition", "content/conditions/"), "classes": ("class", "content/classes/"),
-           "sources": ("source", "content/sources.yaml"), "glossary": ("glossary term", "content/glossary.yaml")}
+_PLACES = {
+    "drugs": ("drug", "content/drugs/"),
+    "side-effects": ("side effect", "content/side-effects/"),
+    "conditions": ("condition", "content/conditions/"),
+    "classes": ("class", "content/classes/"),
+    "sources": ("source", "content/sources.yaml"),
+    "glossary": ("glossary term", "content/glossary.yaml"),
+}
 
 
 def unknown(kind: str, slug: str, known) -> str:

@@ -3,6 +3,7 @@
 PyYAML alone would keep the last of two duplicated keys and expand alias bombs; this stage refuses both,
 and reports every problem it finds in a file rather than stopping at the first.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,8 +55,9 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
         column = err.start - (before.rfind(b"\n") + 1) + 1
-        problems.append(problem_at(path, line, column,
-                                   f"file is not UTF-8 text (byte 0x{raw[err.start]:02x}); save it as UTF-8"))
+        problems.append(
+            problem_at(path, line, column, f"file is not UTF-8 text (byte 0x{raw[err.start]:02x}); save it as UTF-8")
+        )
         return None
 
 
@@ -107,8 +109,14 @@ def _anchor_problems(path: Path, text: str) -> list[Problem]:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark = event.start_mark
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            out.append(problem_at(path, mark.line + 1, mark.column + 1,
-                                  f"YAML {kind} ('&' / '*') is not allowed; write the value out in full"))
+            out.append(
+                problem_at(
+                    path,
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"YAML {kind} ('&' / '*') is not allowed; write the value out in full",
+                )
+            )
     return out
 
 
@@ -129,15 +137,20 @@ def _build(node: yaml.Node, key_path: KeyPath, doc: Document, problems: list[Pro
         for key_node, value_node in node.value:
             key = _scalar(key_node, doc, problems) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int)):
-                problems.append(problem_at(doc.path, key_node.start_mark.line + 1,
-                                           key_node.start_mark.column + 1, "a key must be plain text"))
+                problems.append(
+                    problem_at(
+                        doc.path,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        "a key must be plain text",
+                    )
+                )
                 continue
             key = str(key)
             here = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 first = doc.key_positions[key_path + (key,)]
-                problems.append(problem_at(doc.path, *here,
-                                           f"duplicate key '{key}' (first given on line {first[0]})"))
+                problems.append(problem_at(doc.path, *here, f"duplicate key '{key}' (first given on line {first[0]})"))
                 continue
             doc.key_positions[key_path + (key,)] = here
             result[key] = _build(value_node, key_path + (key,), doc, problems)

@@ -2,6 +2,7 @@
 
 Field descriptions double as editor help: they appear in the JSON Schema that YAML tools show on hover.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,6 +25,7 @@ class Record(BaseModel):
 
 # ---------- site settings and shared registries ----------
 
+
 class Clinic(Record):
     name: Text | None = Field(None, description="Clinic or hospital name printed on handouts.")
     phone: Text | None = Field(None, description="Care team phone printed on handouts.")
@@ -33,12 +35,14 @@ class Clinic(Record):
 class Site(Record):
     title: Text = Field(description="Site title shown in every page header.")
     base_url: Annotated[str, StringConstraints(pattern=r"^https://[^\s]+/$")] = Field(
-        description="Public address of the site, ending in '/'. Printed on handouts and in their QR codes.")
+        description="Public address of the site, ending in '/'. Printed on handouts and in their QR codes."
+    )
     contact: Text = Field(description="Default line telling readers who to contact with questions.")
     review_months: int = Field(12, ge=1, le=60, description="How many months a record stays current after review.")
     handout_paper: Literal["A4", "letter"] = Field("A4", description="Paper size of the handout PDFs.")
     clinic: Annotated[Clinic, BeforeValidator(lambda v: {} if v is None else v)] = Field(
-        default_factory=Clinic, description="Optional clinic details printed on handouts.")
+        default_factory=Clinic, description="Optional clinic details printed on handouts."
+    )
 
 
 class Source(Record):
@@ -50,6 +54,7 @@ class Source(Record):
 
 # ---------- side effects ----------
 
+
 class SideEffect(Record):
     name: Text = Field(description="Plain name, e.g. 'Cytokine release syndrome (CRS)'.")
     also_called: list[Text] = Field(default_factory=list, description="Other names readers may know it by.")
@@ -58,11 +63,13 @@ class SideEffect(Record):
     what_to_do: Text = Field(description="What the reader can do about it.")
     call_right_away: list[Text] = Field(
         default_factory=list,
-        description="Signs that mean: call the care team right away. Shown boxed on drug pages and handouts.")
+        description="Signs that mean: call the care team right away. Shown boxed on drug pages and handouts.",
+    )
     sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
 
 # ---------- drugs ----------
+
 
 class SideEffectRef(Record):
     effect: Slug = Field(description="Slug of a file in content/side-effects/.")
@@ -75,13 +82,26 @@ def _entry_from_slug(value: object) -> object:
 
 # A tier entry is a bare slug or {effect, note}. Converting before validation (rather than a Union) keeps
 # one error per mistake instead of one per union member; the schema still offers editors both forms.
-EffectEntry = Annotated[SideEffectRef, BeforeValidator(_entry_from_slug), WithJsonSchema({
-    "anyOf": [
-        {"type": "string", "pattern": SLUG_PATTERN, "description": "Slug of a file in content/side-effects/."},
-        {"type": "object", "additionalProperties": False, "required": ["effect"],
-         "properties": {"effect": {"type": "string", "pattern": SLUG_PATTERN},
-                        "note": {"type": "string", "description": "What is particular to this drug."}}},
-    ]})]
+EffectEntry = Annotated[
+    SideEffectRef,
+    BeforeValidator(_entry_from_slug),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": SLUG_PATTERN, "description": "Slug of a file in content/side-effects/."},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["effect"],
+                    "properties": {
+                        "effect": {"type": "string", "pattern": SLUG_PATTERN},
+                        "note": {"type": "string", "description": "What is particular to this drug."},
+                    },
+                },
+            ]
+        }
+    ),
+]
 
 
 class SideEffectTiers(Record):
@@ -109,7 +129,8 @@ class AudienceUse(Record):
     conditions: list[Slug] = Field(min_length=1, description="Slugs of files in content/conditions/.")
     how_given: HowGiven | None = Field(None, description="Replaces the drug's how_given for this audience.")
     side_effects: SideEffectTiers = Field(
-        default_factory=SideEffectTiers, description="Added to the drug's side effects for this audience.")
+        default_factory=SideEffectTiers, description="Added to the drug's side effects for this audience."
+    )
     studies: list[Study] = Field(default_factory=list, description="Study results reported for this audience.")
 
 
@@ -137,6 +158,7 @@ class Drug(Record):
 
 
 # ---------- conditions and classes ----------
+
 
 class ConditionAudience(Record):
     summary: Text = Field(description="What this condition means for this audience.")

@@ -3,18 +3,39 @@
 Raw HTML in Markdown is shown as text, never as markup; links may only go to our own pages or to http(s)
 and mailto addresses; the result is then sanitised once more, so no script can reach a page.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import markdown
 import nh3
 
 from .link import CROSS_LINK
 
-ALLOWED_TAGS = {"h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote", "table", "thead",
-                "tbody", "tr", "th", "td", "hr", "br", "code"}
+ALLOWED_TAGS = {
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "br",
+    "code",
+}
 
 
 def _markdown() -> markdown.Markdown:
@@ -34,6 +55,10 @@ def to_html(text: str, resolve: Callable[[str, str], str], shift_headings: int =
     html = _MD.reset().convert(text)
     if shift_headings:
         html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + shift_headings, 6)}>", html)
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"align"},
-                                                          "td": {"align"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )

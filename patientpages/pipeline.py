@@ -1,15 +1,17 @@
 """The build, top to bottom: load → model → link → plan → render → write. Nothing is written until every
 page has rendered, and site/ is replaced only when the whole build succeeded."""
+
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 
+from .checks.policy import HEADERS_FILE_TEXT
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .link import SiteGraph, link
@@ -17,8 +19,6 @@ from .plan import Page, plan
 from .reading import reading_grade
 from .render import environment, render, template_problem
 from .write import copy_static, staged, write_file
-
-from .checks.policy import HEADERS_FILE_TEXT
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Paths:
     out: Path
 
     @classmethod
-    def under(cls, root: Path, out: Path | None = None) -> "Paths":
+    def under(cls, root: Path, out: Path | None = None) -> Paths:
         return cls(root / "content", root / "templates", root / "static", out or root / "site")
 
 
@@ -61,8 +61,9 @@ def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
     return graph, plan(graph)
 
 
-def render_all(paths: Paths, graph: SiteGraph, pages: list[Page], *,
-               progress: Progress = lambda _: None) -> dict[str, str]:
+def render_all(
+    paths: Paths, graph: SiteGraph, pages: list[Page], *, progress: Progress = lambda _: None
+) -> dict[str, str]:
     env = environment(paths.templates)
     html, problems = {}, []
     for n, page in enumerate(pages, 1):
@@ -77,8 +78,9 @@ def render_all(paths: Paths, graph: SiteGraph, pages: list[Page], *,
     return html
 
 
-def build(paths: Paths, *, write: bool = True, extras: list[Extra] = (),
-          progress: Progress = lambda _: None) -> BuildResult:
+def build(
+    paths: Paths, *, write: bool = True, extras: list[Extra] = (), progress: Progress = lambda _: None
+) -> BuildResult:
     started = time.perf_counter()
     graph, pages = load_site(paths)
     progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")

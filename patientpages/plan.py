@@ -2,6 +2,7 @@
 
 The plan is a plain list, so two pages meant for one address are caught before anything is written.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -63,22 +64,51 @@ def plan(graph: SiteGraph) -> list[Page]:
         for slug in sorted(c.drugs):
             if graph.use(slug, audience):
                 pages.append(_drug_page(graph, slug, audience))
-    pages.append(_index(graph, "side-effects/", "Side effects", "side_effects_index.html",
-                        {"items": sorted((Link(e.record.name, f"side-effects/{s}/") for s, e in
-                                          c.side_effects.items()), key=lambda l: l.title.lower())}))
+    pages.append(
+        _index(
+            graph,
+            "side-effects/",
+            "Side effects",
+            "side_effects_index.html",
+            {
+                "items": sorted(
+                    (Link(e.record.name, f"side-effects/{s}/") for s, e in c.side_effects.items()),
+                    key=lambda link: link.title.lower(),
+                )
+            },
+        )
+    )
     pages += [_side_effect_page(graph, slug) for slug in sorted(c.side_effects)]
-    pages.append(_index(graph, "conditions/", "Types of leukemia", "conditions_index.html",
-                        {"items": [Link(f"{e.record.name} ({e.record.short_name})", f"conditions/{s}/",
-                                        e.record.what_it_is) for s, e in sorted(c.conditions.items())]}))
+    pages.append(
+        _index(
+            graph,
+            "conditions/",
+            "Types of leukemia",
+            "conditions_index.html",
+            {
+                "items": [
+                    Link(f"{e.record.name} ({e.record.short_name})", f"conditions/{s}/", e.record.what_it_is)
+                    for s, e in sorted(c.conditions.items())
+                ]
+            },
+        )
+    )
     pages += [_condition_page(graph, slug) for slug in sorted(c.conditions)]
-    pages.append(_index(graph, "treatments/", "Kinds of treatment", "treatments_index.html",
-                        {"tree": _class_tree(graph, None)}))
+    pages.append(
+        _index(graph, "treatments/", "Kinds of treatment", "treatments_index.html", {"tree": _class_tree(graph, None)})
+    )
     pages += [_class_page(graph, slug) for slug in sorted(c.classes)]
     pages.append(_a_to_z(graph))
-    pages.append(_index(graph, "glossary/", "Glossary", "glossary.html",
-                        {"terms": sorted(((anchor(g.record.term), g.record) for g in c.glossary),
-                                         key=lambda t: t[1].term.lower())},
-                        inputs=[g.doc.path for g in c.glossary[:1]]))
+    pages.append(
+        _index(
+            graph,
+            "glossary/",
+            "Glossary",
+            "glossary.html",
+            {"terms": sorted(((anchor(g.record.term), g.record) for g in c.glossary), key=lambda t: t[1].term.lower())},
+            inputs=[g.doc.path for g in c.glossary[:1]],
+        )
+    )
     pages.append(Page("404.html", "not_found.html", "Page not found", [HOME], [c.site.doc.path]))
     refuse_collisions(pages)
     return pages
@@ -92,8 +122,15 @@ def refuse_collisions(pages: list[Page]) -> None:
         if first is not page:
             source = page.inputs[0] if page.inputs else Path("content")
             other = first.inputs[0] if first.inputs else "a built-in page"
-            problems.append(problem_at(source, 1, 1, f"two pages would be written to site/{page.output}: "
-                                                     f"this one and the one from {other}; rename one slug"))
+            problems.append(
+                problem_at(
+                    source,
+                    1,
+                    1,
+                    f"two pages would be written to site/{page.output}: "
+                    f"this one and the one from {other}; rename one slug",
+                )
+            )
     if problems:
         raise BuildFailed(problems)
 
@@ -124,22 +161,42 @@ def _audience_home(graph: SiteGraph, audience: str) -> Page:
         drugs = graph.condition_drugs.get(slug, {}).get(audience, [])
         if drugs:
             section = getattr(entry.record, audience)
-            by_condition.append({"condition": entry.record, "url": f"conditions/{slug}/",
-                                 "summary": section.summary if section else entry.record.what_it_is,
-                                 "drugs": _drug_links(graph, drugs, audience)})
+            by_condition.append(
+                {
+                    "condition": entry.record,
+                    "url": f"conditions/{slug}/",
+                    "summary": section.summary if section else entry.record.what_it_is,
+                    "drugs": _drug_links(graph, drugs, audience),
+                }
+            )
     title = "Treatments for adults" if audience == "adult" else "Treatments for children"
-    return Page(f"{AUDIENCE_PATH[audience]}/", "audience_home.html", title, [HOME], [c.site.doc.path],
-                audience, {"by_condition": by_condition,
-                           "handouts": f"handouts/{AUDIENCE_PATH[audience]}/"})
+    return Page(
+        f"{AUDIENCE_PATH[audience]}/",
+        "audience_home.html",
+        title,
+        [HOME],
+        [c.site.doc.path],
+        audience,
+        {"by_condition": by_condition, "handouts": f"handouts/{AUDIENCE_PATH[audience]}/"},
+    )
 
 
 def _handout_index(graph: SiteGraph, audience: str) -> Page:
-    items = [Link(l.title, handout_url(l.url.split("/")[1], audience), l.note) for l in
-             _drug_links(graph, [s for s in graph.content.drugs if graph.use(s, audience)], audience)]
+    items = [
+        Link(d.title, handout_url(d.url.split("/")[1], audience), d.note)
+        for d in _drug_links(graph, [s for s in graph.content.drugs if graph.use(s, audience)], audience)
+    ]
     title = f"Printable handouts for {'adults' if audience == 'adult' else 'parents and caregivers'}"
     crumbs = [HOME, Link(AUDIENCE_LABEL[audience], f"{AUDIENCE_PATH[audience]}/")]
-    return Page(f"handouts/{AUDIENCE_PATH[audience]}/", "handouts_index.html", title, crumbs,
-                [graph.content.site.doc.path], audience, {"items": items})
+    return Page(
+        f"handouts/{AUDIENCE_PATH[audience]}/",
+        "handouts_index.html",
+        title,
+        crumbs,
+        [graph.content.site.doc.path],
+        audience,
+        {"items": items},
+    )
 
 
 def _drug_page(graph: SiteGraph, slug: str, audience: str) -> Page:
@@ -151,8 +208,15 @@ def _drug_page(graph: SiteGraph, slug: str, audience: str) -> Page:
         items = []
         for ref in use.tiers[tier]:
             effect = c.side_effects[ref.slug].record
-            items.append({"name": effect.name, "url": f"side-effects/{ref.slug}/", "note": ref.note,
-                          "signs": effect.call_right_away, "slug": ref.slug})
+            items.append(
+                {
+                    "name": effect.name,
+                    "url": f"side-effects/{ref.slug}/",
+                    "note": ref.note,
+                    "signs": effect.call_right_away,
+                    "slug": ref.slug,
+                }
+            )
         tiers.append({"tier": tier, "title": TIER_TITLE[tier], "effects": items})
     # The boxed signs come from the urgent tier first, then from serious effects whose own record says
     # which of their signs mean "call right away".
@@ -166,21 +230,38 @@ def _drug_page(graph: SiteGraph, slug: str, audience: str) -> Page:
     other = [a for a in graph.audiences_of(slug) if a != audience]
     related = _related(graph, slug, audience)
     cls = c.classes[drug.treatment_class]
-    conditions = [Link(f"{c.conditions[s].record.name} ({c.conditions[s].record.short_name})",
-                       f"conditions/{s}/") for s in use.use.conditions]
+    conditions = [
+        Link(f"{c.conditions[s].record.name} ({c.conditions[s].record.short_name})", f"conditions/{s}/")
+        for s in use.use.conditions
+    ]
     inputs = [use.drug.doc.path] + [t.path for a, t in use.drug.narratives.items() if a == audience]
     crumbs = [HOME, Link(AUDIENCE_LABEL[audience], f"{AUDIENCE_PATH[audience]}/")]
-    return Page(drug_url(slug, audience), "drug.html", drug.generic_name, crumbs, inputs, audience, {
-        "drug": drug, "slug": slug, "use": use.use, "how_given": use.how_given, "narrative": use.narrative,
-        "tiers": tiers, "urgent_signs": urgent_signs, "urgent_groups": urgent_groups,
-        "treatment_class": Link(cls.record.name, f"treatments/{cls.slug}/"),
-        "conditions": conditions,
-        "other_audience": Link(AUDIENCE_LABEL[other[0]], drug_url(slug, other[0])) if other else None,
-        "related": related, "handout": handout_url(slug, audience),
-        "sources": [c.sources[s].record for s in drug.sources],
-        "study_sources": {s.source: c.sources[s.source].record for s in use.use.studies},
-        "review_due": graph.review_due[slug],
-    })
+    return Page(
+        drug_url(slug, audience),
+        "drug.html",
+        drug.generic_name,
+        crumbs,
+        inputs,
+        audience,
+        {
+            "drug": drug,
+            "slug": slug,
+            "use": use.use,
+            "how_given": use.how_given,
+            "narrative": use.narrative,
+            "tiers": tiers,
+            "urgent_signs": urgent_signs,
+            "urgent_groups": urgent_groups,
+            "treatment_class": Link(cls.record.name, f"treatments/{cls.slug}/"),
+            "conditions": conditions,
+            "other_audience": Link(AUDIENCE_LABEL[other[0]], drug_url(slug, other[0])) if other else None,
+            "related": related,
+            "handout": handout_url(slug, audience),
+            "sources": [c.sources[s].record for s in drug.sources],
+            "study_sources": {s.source: c.sources[s.source].record for s in use.use.studies},
+            "review_due": graph.review_due[slug],
+        },
+    )
 
 
 def _related(graph: SiteGraph, slug: str, audience: str) -> list[Link]:
@@ -197,9 +278,18 @@ def _side_effect_page(graph: SiteGraph, slug: str) -> Page:
     users = graph.effect_drugs.get(slug, {})
     by_audience = {a: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
     crumbs = [HOME, Link("Side effects", "side-effects/")]
-    return Page(f"side-effects/{slug}/", "side_effect.html", entry.record.name, crumbs, [entry.doc.path],
-                data={"effect": entry.record, "by_audience": by_audience,
-                      "sources": [graph.content.sources[s].record for s in entry.record.sources]})
+    return Page(
+        f"side-effects/{slug}/",
+        "side_effect.html",
+        entry.record.name,
+        crumbs,
+        [entry.doc.path],
+        data={
+            "effect": entry.record,
+            "by_audience": by_audience,
+            "sources": [graph.content.sources[s].record for s in entry.record.sources],
+        },
+    )
 
 
 def _condition_page(graph: SiteGraph, slug: str) -> Page:
@@ -210,37 +300,54 @@ def _condition_page(graph: SiteGraph, slug: str) -> Page:
         section = getattr(entry.record, audience)
         drugs = _drug_links(graph, users.get(audience, []), audience)
         if section or drugs:
-            sections.append({"audience": audience, "summary": section.summary if section else None,
-                             "drugs": drugs})
+            sections.append({"audience": audience, "summary": section.summary if section else None, "drugs": drugs})
     crumbs = [HOME, Link("Types of leukemia", "conditions/")]
     narrative = entry.narratives.get("")
-    return Page(f"conditions/{slug}/", "condition.html", f"{entry.record.name} ({entry.record.short_name})",
-                crumbs, [entry.doc.path] + ([narrative.path] if narrative else []), data={
-                    "condition": entry.record, "sections": sections,
-                    "narrative": narrative.text if narrative else None,
-                    "sources": [graph.content.sources[s].record for s in entry.record.sources]})
+    return Page(
+        f"conditions/{slug}/",
+        "condition.html",
+        f"{entry.record.name} ({entry.record.short_name})",
+        crumbs,
+        [entry.doc.path] + ([narrative.path] if narrative else []),
+        data={
+            "condition": entry.record,
+            "sections": sections,
+            "narrative": narrative.text if narrative else None,
+            "sources": [graph.content.sources[s].record for s in entry.record.sources],
+        },
+    )
 
 
 def _class_tree(graph: SiteGraph, parent: str | None) -> list[dict]:
-    return [{"link": Link(e.record.name, f"treatments/{s}/", e.record.what_it_is),
-             "children": _class_tree(graph, s)}
-            for s, e in sorted(graph.content.classes.items(), key=lambda kv: kv[1].record.name.lower())
-            if e.record.part_of == parent]
+    return [
+        {"link": Link(e.record.name, f"treatments/{s}/", e.record.what_it_is), "children": _class_tree(graph, s)}
+        for s, e in sorted(graph.content.classes.items(), key=lambda kv: kv[1].record.name.lower())
+        if e.record.part_of == parent
+    ]
 
 
 def _class_page(graph: SiteGraph, slug: str) -> Page:
     entry = graph.content.classes[slug]
     users = graph.class_drugs.get(slug, {})
     crumbs = [HOME, Link("Kinds of treatment", "treatments/")]
-    crumbs += [Link(graph.content.classes[p].record.name, f"treatments/{p}/")
-               for p in reversed(graph.class_chain(slug)[1:])]
+    crumbs += [
+        Link(graph.content.classes[p].record.name, f"treatments/{p}/") for p in reversed(graph.class_chain(slug)[1:])
+    ]
     narrative = entry.narratives.get("")
-    return Page(f"treatments/{slug}/", "treatment.html", entry.record.name, crumbs,
-                [entry.doc.path] + ([narrative.path] if narrative else []), data={
-                    "treatment": entry.record, "narrower": _class_tree(graph, slug),
-                    "by_audience": {a: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES},
-                    "narrative": narrative.text if narrative else None,
-                    "sources": [graph.content.sources[s].record for s in entry.record.sources]})
+    return Page(
+        f"treatments/{slug}/",
+        "treatment.html",
+        entry.record.name,
+        crumbs,
+        [entry.doc.path] + ([narrative.path] if narrative else []),
+        data={
+            "treatment": entry.record,
+            "narrower": _class_tree(graph, slug),
+            "by_audience": {a: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES},
+            "narrative": narrative.text if narrative else None,
+            "sources": [graph.content.sources[s].record for s in entry.record.sources],
+        },
+    )
 
 
 def _a_to_z(graph: SiteGraph) -> Page:
@@ -251,8 +358,14 @@ def _a_to_z(graph: SiteGraph) -> Page:
         pages = [Link(AUDIENCE_LABEL[a], drug_url(slug, a)) for a in graph.audiences_of(slug)]
         rows.append({"name": drug.generic_name, "kind": "generic", "see": None, "pages": pages})
         for name in [*drug.brand_names, *drug.also_called]:
-            rows.append({"name": name, "kind": "brand" if name in drug.brand_names else "short name",
-                         "see": drug.generic_name, "pages": pages})
+            rows.append(
+                {
+                    "name": name,
+                    "kind": "brand" if name in drug.brand_names else "short name",
+                    "see": drug.generic_name,
+                    "pages": pages,
+                }
+            )
     rows.sort(key=lambda r: r["name"].lower())
     letters: dict[str, list] = {}
     for row in rows:

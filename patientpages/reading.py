@@ -1,4 +1,5 @@
 """Reading grade (Flesch–Kincaid) of a page's main text, as a reader meets it."""
+
 from __future__ import annotations
 
 import re

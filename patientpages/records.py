@@ -1,4 +1,5 @@
 """Turn loaded documents into typed records, translating validation errors into file:line messages."""
+
 from __future__ import annotations
 
 import difflib
@@ -13,15 +14,20 @@ from .load import Document
 R = TypeVar("R", bound=BaseModel)
 
 _TYPE_WORDS = {
-    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-    "list_type": "a list", "dict_type": "a mapping of fields", "model_type": "a mapping of fields",
-    "date_type": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-    "date_parsing": "a date (YYYY-MM-DD)", "model_attributes_type": "a mapping of fields",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "list_type": "a list",
+    "dict_type": "a mapping of fields",
+    "model_type": "a mapping of fields",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "model_attributes_type": "a mapping of fields",
 }
 
 
-def to_record(doc: Document, record_type: type[R], problems: list[Problem],
-              key_path: tuple = ()) -> R | None:
+def to_record(doc: Document, record_type: type[R], problems: list[Problem], key_path: tuple = ()) -> R | None:
     data = doc.data
     for part in key_path:
         data = data[part]
@@ -30,10 +36,17 @@ def to_record(doc: Document, record_type: type[R], problems: list[Problem],
     except ValidationError as err:
         errors = err.errors()
         # A misspelt field is also a missing one: say it once, as the misspelling with its fix.
-        misspelt = {(tuple(e["loc"][:-1]), guess) for e in errors if e["type"] == "extra_forbidden"
-                    for guess in _guess(record_type, e["loc"])}
-        problems.extend(_explain(doc, record_type, key_path, e) for e in errors
-                        if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt))
+        misspelt = {
+            (tuple(e["loc"][:-1]), guess)
+            for e in errors
+            if e["type"] == "extra_forbidden"
+            for guess in _guess(record_type, e["loc"])
+        }
+        problems.extend(
+            _explain(doc, record_type, key_path, e)
+            for e in errors
+            if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)
+        )
         return None
 
 
@@ -52,15 +65,16 @@ def _explain(doc: Document, record_type: type[BaseModel], base: tuple, error: di
         hint = f" (did you mean '{guess[0]}'?)" if guess else f" (expected one of: {', '.join(allowed)})"
         return doc.problem(where, f"unknown field '{name}'{_in(where[:-1])}{hint}", key=True)
     if kind == "string_pattern_mismatch":
-        return doc.problem(where, f"'{value}' is not a valid slug: use lower-case letters, digits and "
-                                  "hyphens, like 'inotuzumab-ozogamicin'")
+        return doc.problem(
+            where,
+            f"'{value}' is not a valid slug: use lower-case letters, digits and hyphens, like 'inotuzumab-ozogamicin'",
+        )
     if kind == "string_too_short":
         return doc.problem(where, f"'{_name(where)}' is empty; expected text")
     if kind == "too_short":
         return doc.problem(where, f"'{_name(where)}' needs at least {error['ctx']['min_length']} item")
     if kind in _TYPE_WORDS:
-        return doc.problem(where, f"'{_name(where)}' should be {_TYPE_WORDS[kind]}, "
-                                  f"not {_describe(value)}")
+        return doc.problem(where, f"'{_name(where)}' should be {_TYPE_WORDS[kind]}, not {_describe(value)}")
     return doc.problem(where, f"'{_name(where)}': {error['msg']}")
 
 

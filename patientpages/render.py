@@ -1,4 +1,5 @@
 """Pages to HTML with Jinja2: strict about undefined names, escaping everything by default."""
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,14 @@ from .plan import Page, drug_url
 
 
 def environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["long_date"] = lambda d: f"{d:%B} {d.day}, {d.year}"
     env.filters["iso_date"] = lambda d: d.isoformat()
     return env
@@ -28,8 +34,9 @@ def environment(templates: Path) -> jinja2.Environment:
 def template_problem(err: jinja2.TemplateError, template: Path, what: str) -> Problem:
     """A template mistake is the editor's to fix too: name the template file and line."""
     name = getattr(err, "filename", None) or template
-    return problem_at(name, getattr(err, "lineno", None) or 1, 1, f"template error while rendering {what}: "
-                                                                   f"{err.message}")
+    return problem_at(
+        name, getattr(err, "lineno", None) or 1, 1, f"template error while rendering {what}: {err.message}"
+    )
 
 
 def root_of(page: Page) -> str:
@@ -60,9 +67,8 @@ def render(page: Page, env: jinja2.Environment, graph: SiteGraph) -> str:
 
     template = env.get_template(page.template)
     html = template.render(
-        page=page, site=site, link=link, md=md, csp=META_CSP,
-        public_url=site.base_url + page.url,
-        **page.data)
+        page=page, site=site, link=link, md=md, csp=META_CSP, public_url=site.base_url + page.url, **page.data
+    )
     return _with_print_addresses(html, site.base_url + page.url)
 
 
@@ -73,4 +79,5 @@ def _with_print_addresses(html: str, page_address: str) -> str:
     """Give each internal link its public address, which the print stylesheet shows after the link text:
     a relative path means nothing on paper."""
     return _INTERNAL_LINK.sub(
-        lambda m: f'<a href="{m[1]}" data-print="{escape(urljoin(page_address, unescape(m[1])))}"', html)
+        lambda m: f'<a href="{m[1]}" data-print="{escape(urljoin(page_address, unescape(m[1])))}"', html
+    )

@@ -1,4 +1,5 @@
 """The build report: what was written, how long it took, how hard each page is to read, what is due."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,11 @@ SOON = dt.timedelta(days=90)
 
 def too_hard(result: BuildResult) -> list[tuple[str, float]]:
     """Drug pages above the reading-grade limit."""
-    return [(out, g) for out, g in sorted(result.grades.items())
-            if g is not None and g > DRUG_PAGE_LIMIT and _is_drug_page(out)]
+    return [
+        (out, g)
+        for out, g in sorted(result.grades.items())
+        if g is not None and g > DRUG_PAGE_LIMIT and _is_drug_page(out)
+    ]
 
 
 def _is_drug_page(out: str) -> bool:
@@ -30,8 +34,10 @@ def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> st
         mean = sum(graded.values()) / len(graded)
         hardest = max(graded, key=graded.get)
         over = sum(1 for g in graded.values() if g > GRADE_AIM)
-        lines.append(f"Reading grade (Flesch–Kincaid): mean {mean:.1f}, hardest {graded[hardest]} ({hardest}); "
-                     f"{over} of {len(graded)} pages above the aim of {GRADE_AIM:g}.")
+        lines.append(
+            f"Reading grade (Flesch–Kincaid): mean {mean:.1f}, hardest {graded[hardest]} ({hardest}); "
+            f"{over} of {len(graded)} pages above the aim of {GRADE_AIM:g}."
+        )
     if verbose:
         lines += [f"  {g if g is not None else '  - ':>5}  {o}" for o, g in sorted(result.grades.items())]
     for out, grade in too_hard(result):
@@ -41,14 +47,17 @@ def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> st
         lines.append(f"warning: {doc.problem(('reviewed',), f'review was due on {due.isoformat()}')}")
     soon = sorted((d, s) for s, d in result.graph.review_due.items() if today <= d <= today + SOON)
     if soon:
-        lines.append(f"Reviews due in the next {SOON.days} days: "
-                     + ", ".join(f"{s} ({d.isoformat()})" for d, s in soon))
+        lines.append(
+            f"Reviews due in the next {SOON.days} days: " + ", ".join(f"{s} ({d.isoformat()})" for d, s in soon)
+        )
     return "\n".join(lines)
 
 
 def write_json(result: BuildResult, path: Path, today: dt.date) -> None:
     data = {
-        "pages": len(result.pages), "files": result.files_written, "seconds": round(result.seconds, 3),
+        "pages": len(result.pages),
+        "files": result.files_written,
+        "seconds": round(result.seconds, 3),
         "reading_grade": result.grades,
         "review_due": {s: d.isoformat() for s, d in sorted(result.graph.review_due.items())},
         "overdue": [s for s, _ in result.overdue(today)],

@@ -1,4 +1,5 @@
 """Write the JSON Schema of every record type, generated from the one model that validates them."""
+
 from __future__ import annotations
 
 import json
@@ -7,15 +8,21 @@ from pathlib import Path
 from . import model
 
 FILES = {
-    "site": model.Site, "drug": model.Drug, "side-effect": model.SideEffect, "condition": model.Condition,
+    "site": model.Site,
+    "drug": model.Drug,
+    "side-effect": model.SideEffect,
+    "condition": model.Condition,
     "class": model.TreatmentClass,
 }
 
 
 def schemas() -> dict[str, dict]:
     out = {name: kind.model_json_schema(by_alias=True) for name, kind in FILES.items()}
-    out["sources"] = {"type": "object", "additionalProperties": model.Source.model_json_schema(),
-                      "propertyNames": {"pattern": model.SLUG_PATTERN}}
+    out["sources"] = {
+        "type": "object",
+        "additionalProperties": model.Source.model_json_schema(),
+        "propertyNames": {"pattern": model.SLUG_PATTERN},
+    }
     out["glossary"] = {"type": "array", "items": model.GlossaryTerm.model_json_schema()}
     for name, schema in out.items():
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -2,9 +2,10 @@
 
 A rebuild that fails prints its problems and keeps serving the last good site.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import livereload
 import livereload.server

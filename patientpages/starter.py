@@ -1,4 +1,5 @@
 """`new drug <slug>`: a commented starter record an editor fills in."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,10 @@ sources: []                  # slugs from content/sources.yaml
 
 def new_drug(content: Path, slug: str, today: dt.date) -> Path:
     if not re.fullmatch(SLUG_PATTERN, slug):
-        raise ValueError(f"'{slug}' is not a valid slug: use the generic name in lower case with hyphens, "
-                         "like 'inotuzumab-ozogamicin'")
+        raise ValueError(
+            f"'{slug}' is not a valid slug: use the generic name in lower case with hyphens, "
+            "like 'inotuzumab-ozogamicin'"
+        )
     path = content / "drugs" / f"{slug}.yaml"
     if path.exists():
         raise FileExistsError(f"{path} already exists; edit it instead")

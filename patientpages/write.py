@@ -2,13 +2,14 @@
 
 A failed build, or one interrupted half-way, leaves the last good site exactly as it was.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 
 @contextmanager

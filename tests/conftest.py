@@ -1,4 +1,5 @@
 """Shared helpers: build fixture content into a temporary site and read its pages."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,11 @@ class Site:
 
 def fingerprint(out: Path) -> dict[str, str]:
     """Every file's hash: equal fingerprints mean byte-for-byte the same site."""
-    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Bad input: every problem named with file, line and column, all at once, and the last good site untouched."""
+
 from __future__ import annotations
 
 import subprocess
@@ -6,12 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT, fingerprint, paths_for
 
 from patientpages.errors import BuildFailed
 from patientpages.pipeline import build
 from patientpages.plan import Page, refuse_collisions
-
-from conftest import PROJECT, fingerprint, paths_for
 
 
 def replace(path: Path, old: str, new: str) -> None:
@@ -27,50 +27,84 @@ def problems_for(content: Path, tmp_path: Path) -> list[str]:
 
 
 CASES = {
-    "yaml syntax": (lambda c: replace(c / "drugs/betanib.yaml", "brand_names: [Betavec]", "brand_names: [Betavec"),
-                    "drugs/betanib.yaml:3:6: YAML syntax error"),
-    "tab": (lambda c: replace(c / "drugs/betanib.yaml", "  route: Pills", "\troute: Pills"),
-            "drugs/betanib.yaml:7:1: tab character; indent with spaces"),
-    "duplicate key": (lambda c: replace(c / "drugs/betanib.yaml", "reviewed:", "class: test-pill\nreviewed:"),
-                      "drugs/betanib.yaml:14:1: duplicate key 'class' (first given on line 3)"),
-    "misspelt field": (lambda c: replace(c / "drugs/betanib.yaml", "what_it_is:", "what_it_si:"),
-                       "drugs/betanib.yaml:4:1: unknown field 'what_it_si' (did you mean 'what_it_is'?)"),
-    "missing field": (lambda c: replace(c / "side-effects/fever.yaml", "what_to_do: Tell your care team.\n", ""),
-                      "side-effects/fever.yaml:1:1: missing required field 'what_to_do'"),
-    "wrong type": (lambda c: replace(c / "drugs/betanib.yaml", "brand_names: [Betavec]", "brand_names: Betavec"),
-                   "drugs/betanib.yaml:2:14: 'brand_names' should be a list, not str 'Betavec'"),
-    "bad date": (lambda c: replace(c / "drugs/betanib.yaml", "reviewed: 2026-11-01", "reviewed: 2026-13-01"),
-                 "drugs/betanib.yaml:14:11: '2026-13-01' is not a real date; expected YYYY-MM-DD"),
-    "unknown side effect": (lambda c: replace(c / "drugs/betanib.yaml", "common: [headache]", "common: [headace]"),
-                            "drugs/betanib.yaml:13:12: no side effect 'headace' in content/side-effects/; "
-                            "did you mean 'headache'?"),
-    "unknown condition": (lambda c: replace(c / "drugs/betanib.yaml", "[test-leukemia]", "[test-leukaemia]"),
-                          "drugs/betanib.yaml:11:18: no condition 'test-leukaemia' in content/conditions/; "
-                          "did you mean 'test-leukemia'?"),
-    "unknown class": (lambda c: replace(c / "drugs/betanib.yaml", "class: test-pill", "class: test-pills"),
-                      "drugs/betanib.yaml:3:8: no class 'test-pills' in content/classes/; did you mean 'test-pill'?"),
-    "unknown drug in markdown": (lambda c: replace(c / "drugs/alphamab.adult.md", "(drug:betanib)", "(drug:betanab)"),
-                                 "drugs/alphamab.adult.md:3:94: no drug 'betanab' in content/drugs/; "
-                                 "did you mean 'betanib'?"),
-    "unknown source": (lambda c: replace(c / "side-effects/rash.yaml", "[doc-one]", "[doc-two]"),
-                       "side-effects/rash.yaml:4:11: no source 'doc-two' in content/sources.yaml; "
-                       "did you mean 'doc-one'?"),
-    "empty file": (lambda c: (c / "side-effects/rash.yaml").write_text(""),
-                   "side-effects/rash.yaml:1:1: file is empty; expected a YAML record"),
-    "not utf-8": (lambda c: (c / "side-effects/rash.yaml").write_bytes(b"name: Caf\xe9 rash\n"),
-                  "side-effects/rash.yaml:1:10: file is not UTF-8 text (byte 0xe9); save it as UTF-8"),
-    "anchor and alias": (lambda c: replace(c / "drugs/betanib.yaml", "brand_names: [Betavec]",
-                                           "brand_names: &names [Betavec]\nalso_called: *names"),
-                         "drugs/betanib.yaml:2:14: YAML anchor ('&' / '*') is not allowed"),
+    "yaml syntax": (
+        lambda c: replace(c / "drugs/betanib.yaml", "brand_names: [Betavec]", "brand_names: [Betavec"),
+        "drugs/betanib.yaml:3:6: YAML syntax error",
+    ),
+    "tab": (
+        lambda c: replace(c / "drugs/betanib.yaml", "  route: Pills", "\troute: Pills"),
+        "drugs/betanib.yaml:7:1: tab character; indent with spaces",
+    ),
+    "duplicate key": (
+        lambda c: replace(c / "drugs/betanib.yaml", "reviewed:", "class: test-pill\nreviewed:"),
+        "drugs/betanib.yaml:14:1: duplicate key 'class' (first given on line 3)",
+    ),
+    "misspelt field": (
+        lambda c: replace(c / "drugs/betanib.yaml", "what_it_is:", "what_it_si:"),
+        "drugs/betanib.yaml:4:1: unknown field 'what_it_si' (did you mean 'what_it_is'?)",
+    ),
+    "missing field": (
+        lambda c: replace(c / "side-effects/fever.yaml", "what_to_do: Tell your care team.\n", ""),
+        "side-effects/fever.yaml:1:1: missing required field 'what_to_do'",
+    ),
+    "wrong type": (
+        lambda c: replace(c / "drugs/betanib.yaml", "brand_names: [Betavec]", "brand_names: Betavec"),
+        "drugs/betanib.yaml:2:14: 'brand_names' should be a list, not str 'Betavec'",
+    ),
+    "bad date": (
+        lambda c: replace(c / "drugs/betanib.yaml", "reviewed: 2026-11-01", "reviewed: 2026-13-01"),
+        "drugs/betanib.yaml:14:11: '2026-13-01' is not a real date; expected YYYY-MM-DD",
+    ),
+    "unknown side effect": (
+        lambda c: replace(c / "drugs/betanib.yaml", "common: [headache]", "common: [headace]"),
+        "drugs/betanib.yaml:13:12: no side effect 'headace' in content/side-effects/; did you mean 'headache'?",
+    ),
+    "unknown condition": (
+        lambda c: replace(c / "drugs/betanib.yaml", "[test-leukemia]", "[test-leukaemia]"),
+        "drugs/betanib.yaml:11:18: no condition 'test-leukaemia' in content/conditions/; did you mean 'test-leukemia'?",
+    ),
+    "unknown class": (
+        lambda c: replace(c / "drugs/betanib.yaml", "class: test-pill", "class: test-pills"),
+        "drugs/betanib.yaml:3:8: no class 'test-pills' in content/classes/; did you mean 'test-pill'?",
+    ),
+    "unknown drug in markdown": (
+        lambda c: replace(c / "drugs/alphamab.adult.md", "(drug:betanib)", "(drug:betanab)"),
+        "drugs/alphamab.adult.md:3:94: no drug 'betanab' in content/drugs/; did you mean 'betanib'?",
+    ),
+    "unknown source": (
+        lambda c: replace(c / "side-effects/rash.yaml", "[doc-one]", "[doc-two]"),
+        "side-effects/rash.yaml:4:11: no source 'doc-two' in content/sources.yaml; did you mean 'doc-one'?",
+    ),
+    "empty file": (
+        lambda c: (c / "side-effects/rash.yaml").write_text(""),
+        "side-effects/rash.yaml:1:1: file is empty; expected a YAML record",
+    ),
+    "not utf-8": (
+        lambda c: (c / "side-effects/rash.yaml").write_bytes(b"name: Caf\xe9 rash\n"),
+        "side-effects/rash.yaml:1:10: file is not UTF-8 text (byte 0xe9); save it as UTF-8",
+    ),
+    "anchor and alias": (
+        lambda c: replace(
+            c / "drugs/betanib.yaml", "brand_names: [Betavec]", "brand_names: &names [Betavec]\nalso_called: *names"
+        ),
+        "drugs/betanib.yaml:2:14: YAML anchor ('&' / '*') is not allowed",
+    ),
     "narrative for an audience the drug lacks": (
         lambda c: (c / "drugs/betanib.child.md").write_text("## Hello\n"),
-        "drugs/betanib.child.md:1:1: this record has no page for this audience (expected betanib.adult.md)"),
-    "misnamed narrative": (lambda c: (c / "drugs/betanib.adults.md").write_text("## Hello\n"),
-                           "drugs/betanib.adults.md:1:1: unexpected file name"),
-    "no audience": (lambda c: replace(c / "drugs/betanib.yaml", "  adult:\n", "  adul:\n"),
-                    "drugs/betanib.yaml:9:3: unknown field 'adul' in 'audiences' (did you mean 'adult'?)"),
-    "side effect in two tiers": (lambda c: replace(c / "drugs/alphamab.yaml", "serious: []", "serious: [fever]"),
-                                 "drugs/alphamab.yaml:27:12: side effect 'fever' is already listed under 'serious'"),
+        "drugs/betanib.child.md:1:1: this record has no page for this audience (expected betanib.adult.md)",
+    ),
+    "misnamed narrative": (
+        lambda c: (c / "drugs/betanib.adults.md").write_text("## Hello\n"),
+        "drugs/betanib.adults.md:1:1: unexpected file name",
+    ),
+    "no audience": (
+        lambda c: replace(c / "drugs/betanib.yaml", "  adult:\n", "  adul:\n"),
+        "drugs/betanib.yaml:9:3: unknown field 'adul' in 'audiences' (did you mean 'adult'?)",
+    ),
+    "side effect in two tiers": (
+        lambda c: replace(c / "drugs/alphamab.yaml", "serious: []", "serious: [fever]"),
+        "drugs/alphamab.yaml:27:12: side effect 'fever' is already listed under 'serious'",
+    ),
 }
 
 
@@ -90,13 +124,15 @@ def test_two_pages_for_one_path_are_refused(tmp_path):
         refuse_collisions([one, two])
     assert str(failed.value.problems[0]).endswith(
         "x-copy.yaml:1:1: two pages would be written to site/adults/x/index.html: this one and the one from "
-        f"{tmp_path}/drugs/x.yaml; rename one slug")
+        f"{tmp_path}/drugs/x.yaml; rename one slug"
+    )
 
 
 def test_alias_bomb_is_refused_quickly(content_copy, tmp_path):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
-        for i in range(20))
+        for i in range(20)
+    )
     (content_copy / "side-effects/bomb.yaml").write_text(bomb)
     problems = problems_for(content_copy, tmp_path)
     assert any(p.startswith("side-effects/bomb.yaml:1:4: YAML anchor") for p in problems), problems
@@ -112,8 +148,18 @@ def test_all_problems_reported_together(content_copy, tmp_path):
 
 def test_failed_build_from_the_command_line_leaves_the_last_good_site_untouched(content_copy, tmp_path):
     out = tmp_path / "site"
-    command = [sys.executable, str(PROJECT / "build.py"), "build", "--root", str(PROJECT),
-               "--content", str(content_copy), "--out", str(out), "--no-handouts"]
+    command = [
+        sys.executable,
+        str(PROJECT / "build.py"),
+        "build",
+        "--root",
+        str(PROJECT),
+        "--content",
+        str(content_copy),
+        "--out",
+        str(out),
+        "--no-handouts",
+    ]
     good = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert good.returncode == 0, good.stderr
     before = fingerprint(out)

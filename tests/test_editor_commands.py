@@ -1,4 +1,5 @@
 """The editor's commands: help, check, new drug, schema, and the dev server with live reload."""
+
 from __future__ import annotations
 
 import json
@@ -9,15 +10,16 @@ import time
 import urllib.request
 from pathlib import Path
 
+from conftest import PROJECT
+
 from patientpages.cli import main
 from patientpages.schema import schemas
 
-from conftest import PROJECT
-
 
 def run(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_help_explains_every_command():
@@ -61,8 +63,17 @@ def test_committed_schemas_match_the_model():
 
 def test_drug_schema_offers_editors_every_field():
     drug = schemas()["drug"]
-    assert {"generic_name", "brand_names", "class", "targets", "how_given", "audiences", "side_effects",
-            "reviewed", "sources"} <= set(drug["properties"])
+    assert {
+        "generic_name",
+        "brand_names",
+        "class",
+        "targets",
+        "how_given",
+        "audiences",
+        "side_effects",
+        "reviewed",
+        "sources",
+    } <= set(drug["properties"])
     assert drug["additionalProperties"] is False
 
 
@@ -94,9 +105,24 @@ def test_serve_rebuilds_on_save_and_keeps_the_last_good_site_on_error(content_co
     port = free_port()
     out = tmp_path / "site"
     server = subprocess.Popen(
-        [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--content", str(content_copy),
-         "--out", str(out), "--root", str(PROJECT)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+        [
+            sys.executable,
+            str(PROJECT / "build.py"),
+            "serve",
+            "--port",
+            str(port),
+            "--content",
+            str(content_copy),
+            "--out",
+            str(out),
+            "--root",
+            str(PROJECT),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         base = f"http://127.0.0.1:{port}/"
         page = wait_for(lambda: fetch(base + "adults/betanib/"))
@@ -121,6 +147,7 @@ def test_serve_rebuilds_on_save_and_keeps_the_last_good_site_on_error(content_co
 
 def test_serve_listens_only_on_this_machine_by_default():
     from patientpages.cli import _parser
+
     args = _parser().parse_args(["serve"])
     assert args.host == "127.0.0.1"
 

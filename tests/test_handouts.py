@@ -1,6 +1,7 @@
 """Handout PDFs: built from the real content on A4 and on US Letter, opened with pypdf and checked for what a
 nurse handing one over relies on: at most two pages, the urgent signs, the write-in lines, the footer on
 every page, 12 pt body text, nothing but black and grey, and a fast rebuild that reuses the PDFs."""
+
 from __future__ import annotations
 
 import functools
@@ -42,7 +43,7 @@ def _text(page: pypdf.PageObject) -> str:
     return " ".join(page.extract_text().split())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pages_text(path: Path) -> tuple[str, ...]:
     """The text of each page of a PDF, whitespace collapsed (read once per module: pypdf is slow)."""
     return tuple(_text(p) for p in pypdf.PdfReader(path).pages)
@@ -72,6 +73,7 @@ def built(request, a4, letter):
 
 
 # ---------- every handout of the real content, on both paper sizes ----------
+
 
 def test_a_handout_for_every_drug_page(built):
     size, out, result, messages = built
@@ -122,11 +124,14 @@ def test_sections_come_in_order_and_speak_to_the_audience(built):
     for page in _drug_pages(result):
         text = " ".join(_pages_text(out / page.data["handout"]))
         child = page.audience == "child"
-        order = [page.data["drug"].generic_name, "What it is for",
-                 "Call your child’s care team right away" if child else "Call your care team right away",
-                 "How your child gets it" if child else "How you get it",
-                 "Common side effects and what helps",
-                 "Your child’s care team" if child else "Your care team"]
+        order = [
+            page.data["drug"].generic_name,
+            "What it is for",
+            "Call your child’s care team right away" if child else "Call your care team right away",
+            "How your child gets it" if child else "How you get it",
+            "Common side effects and what helps",
+            "Your child’s care team" if child else "Your care team",
+        ]
         at = 0
         for heading in order:  # each found after the one before it
             at = text.find(heading, at)
@@ -139,7 +144,7 @@ def test_body_text_is_at_least_12_pt(a4, letter):
         for page in _drug_pages(result)[::3]:  # a sample; every handout shares one stylesheet
             sizes = []
 
-            def visit(text, cm, tm, font, size):
+            def visit(text, cm, tm, font, size, sizes=sizes):
                 if text.strip():
                     scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
                     y = tm[5] * cm[3] + cm[5]
@@ -158,11 +163,14 @@ def test_black_and_white_only(a4):
     """Nothing is carried by colour: every pixel of a rendered page is a shade of grey."""
     out, result, _ = a4
     for page in _drug_pages(result)[:4]:
-        ppm = subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(out / page.data["handout"])],
-                             check=True, capture_output=True).stdout
+        ppm = subprocess.run(
+            ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(out / page.data["handout"])],
+            check=True,
+            capture_output=True,
+        ).stdout
         magic, width, height, maxval, pixels = ppm.split(maxsplit=4)
         assert magic == b"P6" and maxval == b"255"
-        colours = {pixels[i:i + 3] for i in range(0, int(width) * int(height) * 3, 3)}
+        colours = {pixels[i : i + 3] for i in range(0, int(width) * int(height) * 3, 3)}
         assert all(c[0] == c[1] == c[2] for c in colours), page.data["handout"]
 
 
@@ -185,6 +193,7 @@ def test_pdf_metadata_comes_from_the_record(a4):
 
 
 # ---------- reuse and reproducibility ----------
+
 
 def test_second_build_reuses_every_pdf(a4, monkeypatch):
     out, result, _ = a4
@@ -224,6 +233,7 @@ def test_cache_key_covers_what_shapes_the_pdf():
 
 
 # ---------- a tiny site: clinic details, long content, no network ----------
+
 
 def _tiny_content(tmp: Path, drugs=("blinatumomab", "gemtuzumab-ozogamicin"), clinic: str = "") -> Path:
     content = tmp / "content"
@@ -294,8 +304,9 @@ def _long_drug(content: Path, points: int, sentence_repeats: int = 3) -> None:
     point = " ".join(["The nurse checks how you are doing and writes it down in your chart."] * sentence_repeats)
     expect = "\n".join(f"    - Step {n}. {point}" for n in range(1, points + 1))
     schedule = " ".join(["One drip each week for four weeks."] * 3)
-    (content / "drugs" / "longamab.yaml").write_text(LONG_DRUG.format(expect=expect, schedule=schedule),
-                                                     encoding="utf-8")
+    (content / "drugs" / "longamab.yaml").write_text(
+        LONG_DRUG.format(expect=expect, schedule=schedule), encoding="utf-8"
+    )
 
 
 def test_long_content_is_set_tighter_not_cut(tmp_path):
@@ -330,8 +341,12 @@ def test_handout_may_not_fetch_from_the_network(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     handout = templates / "handout.html"
-    handout.write_text(handout.read_text(encoding="utf-8").replace(
-        "</body>", '<img src="https://tracker.example.com/pixel.png" alt="">\n</body>'), encoding="utf-8")
+    handout.write_text(
+        handout.read_text(encoding="utf-8").replace(
+            "</body>", '<img src="https://tracker.example.com/pixel.png" alt="">\n</body>'
+        ),
+        encoding="utf-8",
+    )
     content = _tiny_content(tmp_path, drugs=("gemtuzumab-ozogamicin",))
     with pytest.raises(BuildFailed) as failed:
         _build(tmp_path / "site", content=content, templates=templates)
@@ -343,8 +358,12 @@ def test_fetcher_serves_only_data_and_local_files(tmp_path):
     fetcher = handouts.local_only_fetcher([tmp_path])
     assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
     assert fetcher.fetch((tmp_path / "logo.svg").as_uri()).read().startswith(b"<svg")
-    for url in ("https://example.com/x.png", "http://127.0.0.1/x", "ftp://example.com/x",
-                (tmp_path.parent / "elsewhere.png").as_uri()):
+    for url in (
+        "https://example.com/x.png",
+        "http://127.0.0.1/x",
+        "ftp://example.com/x",
+        (tmp_path.parent / "elsewhere.png").as_uri(),
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 4
@@ -352,21 +371,29 @@ def test_fetcher_serves_only_data_and_local_files(tmp_path):
 
 # ---------- the words themselves ----------
 
+
 def test_sentences_are_never_cut():
     assert handouts.sentences("Take e.g. two pills. Then rest (ALL). 3 more.") == [
-        "Take e.g. two pills.", "Then rest (ALL).", "3 more."]
+        "Take e.g. two pills.",
+        "Then rest (ALL).",
+        "3 more.",
+    ]
     assert handouts.summary("One. Two. That means two. Three.") == ["One.", "Two.", "That means two."]
     assert handouts.summary("One sentence only") == ["One sentence only"]
 
 
 def test_what_helps_is_short_and_about_this_drug():
-    heart = ("With revumenib, the doctor checks blood mineral levels and does EKGs before and during "
-             "treatment. An EKG is a test of the heart's rhythm. Tell the care team about every medicine "
-             "and supplement you take, because some can change how targeted therapy drugs work.")
+    heart = (
+        "With revumenib, the doctor checks blood mineral levels and does EKGs before and during "
+        "treatment. An EKG is a test of the heart's rhythm. Tell the care team about every medicine "
+        "and supplement you take, because some can change how targeted therapy drugs work."
+    )
     assert handouts.helps(heart, ["revumenib"]).startswith("Tell the care team about every medicine")
     assert handouts.helps(heart, []).startswith("With revumenib")
-    infusion = ("Medicines are often given before each infusion to lower the chance of a reaction. During the "
-                "infusion, tell the nurse or care team right away if any of these signs start.")
+    infusion = (
+        "Medicines are often given before each infusion to lower the chance of a reaction. During the "
+        "infusion, tell the nurse or care team right away if any of these signs start."
+    )
     assert "these signs" not in handouts.helps(infusion, [])
     assert len(handouts.helps("A short one. " * 20, [])) <= handouts.HELPS_CHARS
 

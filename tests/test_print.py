@@ -1,16 +1,16 @@
 """A drug page printed from the browser: no navigation, black on white, urgent box whole, link addresses shown."""
+
 from __future__ import annotations
 
 import io
 
 import pytest
+from conftest import PROJECT, paths_for
 from pypdf import PdfReader
 
 from patientpages.checks.browser import launched_browser, served
 from patientpages.checks.tools import ToolMissing
 from patientpages.pipeline import build
-
-from conftest import PROJECT, paths_for
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """Nothing a record or narrative says can become live markup; bad input never crashes; builds are repeatable."""
+
 from __future__ import annotations
 
 import re
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
+from conftest import FIXTURE, fingerprint, paths_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,12 +17,14 @@ from patientpages.model import SLUG_PATTERN
 from patientpages.narrative import to_html
 from patientpages.pipeline import build
 
-from conftest import FIXTURE, fingerprint, paths_for
-
-PAYLOAD = ('<script>alert(1)</script><img src=x onerror="alert(2)">'
-           '<a href="javascript:alert(3)" onclick="alert(4)">x</a>"\'><svg onload=alert(5)>')
-MD_PAYLOAD = PAYLOAD + "\n\n[click](javascript:alert(6)) [data](data:text/html,<script>alert(7)</script>)\n\n" \
-    "<div onmouseover=\"alert(8)\">block</div>\n\n![img](x \"onerror=alert(9)\")\n"
+PAYLOAD = (
+    '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    '<a href="javascript:alert(3)" onclick="alert(4)">x</a>"\'><svg onload=alert(5)>'
+)
+MD_PAYLOAD = (
+    PAYLOAD + "\n\n[click](javascript:alert(6)) [data](data:text/html,<script>alert(7)</script>)\n\n"
+    '<div onmouseover="alert(8)">block</div>\n\n![img](x "onerror=alert(9)")\n'
+)
 
 
 def poison(value):
@@ -67,15 +71,35 @@ def test_script_and_handlers_in_every_field_and_narrative_never_go_live(tmp_path
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-prose = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1,
-                max_size=60)
+prose = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=60)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(markdown=st.lists(st.one_of(prose, st.sampled_from([
-    "<script>alert(1)</script>", "[x](javascript:alert(1))", "<a href='javascript:x'>y</a>", "**b**", "# h",
-    "<img src=x onerror=alert(1)>", "[d](drug:", "](drug:nope)", "<!--", "```", "> q", "- li", "<b onclick=x>"])),
-    max_size=8))
+@given(
+    markdown=st.lists(
+        st.one_of(
+            prose,
+            st.sampled_from(
+                [
+                    "<script>alert(1)</script>",
+                    "[x](javascript:alert(1))",
+                    "<a href='javascript:x'>y</a>",
+                    "**b**",
+                    "# h",
+                    "<img src=x onerror=alert(1)>",
+                    "[d](drug:",
+                    "](drug:nope)",
+                    "<!--",
+                    "```",
+                    "> q",
+                    "- li",
+                    "<b onclick=x>",
+                ]
+            ),
+        ),
+        max_size=8,
+    )
+)
 def test_random_markdown_is_always_safe(markdown):
     html = to_html("\n".join(markdown), lambda kind, slug: f"/{kind}/{slug}/")
     soup = BeautifulSoup(html, "html.parser")
@@ -85,10 +109,28 @@ def test_random_markdown_is_always_safe(markdown):
         assert not str(tag.get("href", "")).lower().strip().startswith("javascript")
 
 
-FIELDS = ["generic_name", "what_it_is", "how_it_works", "brand_names", "class", "reviewed", "targets",
-          "side_effects", "audiences", "how_given", "sources", "nonsense_field"]
-values = st.one_of(prose, st.integers(), st.booleans(), st.none(), st.lists(prose, max_size=3),
-                   st.dictionaries(st.sampled_from(["route", "adult", "common", "x"]), prose, max_size=2))
+FIELDS = [
+    "generic_name",
+    "what_it_is",
+    "how_it_works",
+    "brand_names",
+    "class",
+    "reviewed",
+    "targets",
+    "side_effects",
+    "audiences",
+    "how_given",
+    "sources",
+    "nonsense_field",
+]
+values = st.one_of(
+    prose,
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.lists(prose, max_size=3),
+    st.dictionaries(st.sampled_from(["route", "adult", "common", "x"]), prose, max_size=2),
+)
 
 
 @settings(max_examples=30, deadline=None)

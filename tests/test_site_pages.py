@@ -1,4 +1,5 @@
 """The built fixture site, read as a reader would: every page kind, the links between them, the content."""
+
 from __future__ import annotations
 
 from patientpages.checks.links import broken_links
@@ -9,10 +10,25 @@ def text(soup) -> str:
 
 
 def test_every_page_kind_renders(fixture_site):
-    for page in ["index.html", "adults/", "children/", "adults/alphamab/", "children/alphamab/",
-                 "adults/betanib/", "side-effects/", "side-effects/crs/", "conditions/",
-                 "conditions/test-leukemia/", "treatments/", "treatments/test-antibody/", "drugs/",
-                 "glossary/", "handouts/adults/", "handouts/children/", "404.html"]:
+    for page in [
+        "index.html",
+        "adults/",
+        "children/",
+        "adults/alphamab/",
+        "children/alphamab/",
+        "adults/betanib/",
+        "side-effects/",
+        "side-effects/crs/",
+        "conditions/",
+        "conditions/test-leukemia/",
+        "treatments/",
+        "treatments/test-antibody/",
+        "drugs/",
+        "glossary/",
+        "handouts/adults/",
+        "handouts/children/",
+        "404.html",
+    ]:
         soup = fixture_site.soup(page)
         assert soup.find("h1").get_text(strip=True), page
         assert soup.find("main", id="main"), page
@@ -39,9 +55,18 @@ def test_adult_and_child_pages_link_to_each_other(fixture_site):
 
 def test_drug_page_shows_names_use_and_how_given(fixture_site):
     page = text(fixture_site.soup("adults/alphamab/"))
-    for expected in ["Alphamab", "Alphavo", "alpha-cel", "Some kinds of test leukemia in adults.",
-                     "Into a vein (IV)", "A slow drip for some days.", "Test antibodies",
-                     "Document One", "Last reviewed: November 1, 2026", "2020: 100 adults"]:
+    for expected in [
+        "Alphamab",
+        "Alphavo",
+        "alpha-cel",
+        "Some kinds of test leukemia in adults.",
+        "Into a vein (IV)",
+        "A slow drip for some days.",
+        "Test antibodies",
+        "Document One",
+        "Last reviewed: November 1, 2026",
+        "2020: 100 adults",
+    ]:
         assert expected in page, expected
 
 
@@ -52,8 +77,11 @@ def test_side_effect_section_has_three_tiers_and_links_each_effect(fixture_site)
     titles = [h.get_text(" ", strip=True) for h in section.find_all("h3")]
     assert titles == ["! Call your care team right away", "Less common but serious", "Common side effects"]
     links = {a.get_text(strip=True): a["href"] for a in section.find_all("a")}
-    assert links == {"Cytokine release syndrome (CRS)": "../../side-effects/crs/",
-                     "Fever": "../../side-effects/fever/", "Headache": "../../side-effects/headache/"}
+    assert links == {
+        "Cytokine release syndrome (CRS)": "../../side-effects/crs/",
+        "Fever": "../../side-effects/fever/",
+        "Headache": "../../side-effects/headache/",
+    }
     assert "(often mild)" in text(section)
 
 
@@ -96,11 +124,14 @@ def test_condition_and_class_pages_list_their_drugs_per_audience(fixture_site):
     assert [a.get_text(strip=True) for a in adults.select(".drug-list a")] == ["Alphamab", "Betanib"]
     assert [a.get_text(strip=True) for a in children.select(".drug-list a")] == ["Alphamab"]
     broad = fixture_site.soup("treatments/test-therapy/")  # the parent class lists its narrower classes' drugs
-    assert sorted(a.get_text(strip=True) for a in broad.select(".drug-list a")) == ["Alphamab", "Alphamab",
-                                                                                  "Betanib"]
+    assert sorted(a.get_text(strip=True) for a in broad.select(".drug-list a")) == ["Alphamab", "Alphamab", "Betanib"]
     crumbs = fixture_site.soup("treatments/test-antibody/").find(class_="breadcrumbs")
     assert [li.get_text(strip=True) for li in crumbs.find_all("li")] == [
-        "Home", "Kinds of treatment", "Test therapy", "Test antibodies"]
+        "Home",
+        "Kinds of treatment",
+        "Test therapy",
+        "Test antibodies",
+    ]
 
 
 def test_related_drugs_share_a_condition(fixture_site):
@@ -143,6 +174,7 @@ def test_every_page_works_on_a_phone_and_loads_nothing_from_elsewhere(fixture_si
         assert soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"}), path
         for tag in soup.find_all(["script", "link", "img"]):
             url = tag.get("src") or tag.get("href") or ""
-            assert not url.startswith(("http:", "https:", "//")) or tag.name == "link" and \
-                tag.get("rel") == ["canonical"], (path, url)
+            assert (
+                not url.startswith(("http:", "https:", "//")) or tag.name == "link" and tag.get("rel") == ["canonical"]
+            ), (path, url)
         assert soup.find("a", class_="skip-link")["href"] == "#main"

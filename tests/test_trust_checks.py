@@ -3,6 +3,7 @@
 Browser and Java checks skip (with the reason) where Chromium, Java or the npm tools are missing;
 run .ci/install-tools.sh to get them. One Chromium serves the whole module.
 """
+
 from __future__ import annotations
 
 from contextlib import ExitStack
@@ -15,8 +16,7 @@ from patientpages.checks.accessibility import accessibility_problems, pages_to_c
 from patientpages.checks.html_validity import invalid_html
 from patientpages.checks.links import broken_links
 from patientpages.checks.pages import css_urls, srcset_urls
-from patientpages.checks.privacy import (csp_problems, external_loads, headers_file_problems, parse_csp,
-                                         privacy_problems)
+from patientpages.checks.privacy import csp_problems, external_loads, headers_file_problems, parse_csp, privacy_problems
 
 CSS = """\
 :root { color: #1a1a1a; background: #fff; font: 1.125rem/1.5 system-ui, sans-serif; }
@@ -36,8 +36,15 @@ VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{policy.META_CSP}">'
 
 
-def page(body: str, *, title: str = "Blinatumomab", head: str = "", csp: str = CSP_META,
-         viewport: str = VIEWPORT, skip: str = SKIP_LINK) -> str:
+def page(
+    body: str,
+    *,
+    title: str = "Blinatumomab",
+    head: str = "",
+    csp: str = CSP_META,
+    viewport: str = VIEWPORT,
+    skip: str = SKIP_LINK,
+) -> str:
     """A page like the generator's; with `head` empty, the first line of `body` is line 15 of the file."""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -64,26 +71,43 @@ def page(body: str, *, title: str = "Blinatumomab", head: str = "", csp: str = C
 BODY_LINE = 15
 
 GOOD_PAGES = {
-    "index.html": page('<p><a href="/adults/blinatumomab/#side-effects">Blinatumomab side effects</a></p>',
-                       title="Medicine information"),
-    "adults/index.html": page('<ul><li><a href="blinatumomab/">Blinatumomab</a></li></ul>\n'
-                              '<p>More from the <a href="https://www.nhs.uk/">NHS website</a>.</p>',
-                              title="Adults"),
+    "index.html": page(
+        '<p><a href="/adults/blinatumomab/#side-effects">Blinatumomab side effects</a></p>',
+        title="Medicine information",
+    ),
+    "adults/index.html": page(
+        '<ul><li><a href="blinatumomab/">Blinatumomab</a></li></ul>\n'
+        '<p>More from the <a href="https://www.nhs.uk/">NHS website</a>.</p>',
+        title="Adults",
+    ),
     "adults/blinatumomab/index.html": page(
         '<h2 id="side-effects">Side effects</h2>\n'
         '<p>You may feel tired. See <a href="../">all medicines</a> or <a href="/#main">start</a>.</p>\n'
-        '<img src="/img/dose.svg" srcset="/img/dose.svg 1x, /img/dose.svg?v=2 2x" alt="Dose schedule" width="24" height="24">\n'
+        '<img src="/img/dose.svg" srcset="/img/dose.svg 1x, /img/dose.svg?v=2 2x" alt="Dose schedule"'
+        ' width="24" height="24">\n'
         '<script type="application/ld+json">{"@type": "Drug"}</script>\n'
         '<script src="/js/site.js" defer></script>',
-        head='<link rel="canonical" href="https://medicines.example.org/adults/blinatumomab/">\n'),
+        head='<link rel="canonical" href="https://medicines.example.org/adults/blinatumomab/">\n',
+    ),
 }
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24"/></svg>'
 
 
-def make_site(root: Path, pages: dict[str, str], *, css: str = CSS, headers: str | None = policy.HEADERS_FILE_TEXT,
-              files: dict[str, str] | None = None) -> Path:
-    every = {"css/site.css": css, "img/dose.svg": SVG, "js/site.js": "document.documentElement.dataset.js = '1';\n",
-             **pages, **(files or {})}
+def make_site(
+    root: Path,
+    pages: dict[str, str],
+    *,
+    css: str = CSS,
+    headers: str | None = policy.HEADERS_FILE_TEXT,
+    files: dict[str, str] | None = None,
+) -> Path:
+    every = {
+        "css/site.css": css,
+        "img/dose.svg": SVG,
+        "js/site.js": "document.documentElement.dataset.js = '1';\n",
+        **pages,
+        **(files or {}),
+    }
     if headers is not None:
         every["_headers"] = headers
     for name, text in every.items():
@@ -103,24 +127,33 @@ def messages(problems) -> list[str]:
 
 # ---------- links ----------
 
+
 def test_good_site_has_no_broken_links(tmp_path):
     assert broken_links(good_site(tmp_path)) == []
 
 
 def test_broken_links_and_fragments_are_reported_where_they_are(tmp_path):
-    site = good_site(tmp_path, **{"adults/bad.html": page(
-        '<p><a href="/adults/nope/">gone</a>\n'
-        '<a href="/adults/blinatumomab/#dosing">no such section</a>\n'
-        '<a href="#nowhere">not on this page</a>\n'
-        '<a href="/adults">folder without slash</a>\n'
-        '<img src="/img/missing.png?v=1" alt="missing"></p>\n'
-        '<a href="/#main">fine</a> <a href="mailto:team@example.org">fine</a> '
-        '<a href="https://example.org/#x">fine</a> <a href="">fine</a> <a href="#top">fine</a>')})
+    site = good_site(
+        tmp_path,
+        **{
+            "adults/bad.html": page(
+                '<p><a href="/adults/nope/">gone</a>\n'
+                '<a href="/adults/blinatumomab/#dosing">no such section</a>\n'
+                '<a href="#nowhere">not on this page</a>\n'
+                '<a href="/adults">folder without slash</a>\n'
+                '<img src="/img/missing.png?v=1" alt="missing"></p>\n'
+                '<a href="/#main">fine</a> <a href="mailto:team@example.org">fine</a> '
+                '<a href="https://example.org/#x">fine</a> <a href="">fine</a> <a href="#top">fine</a>'
+            )
+        },
+    )
     problems = broken_links(site)
     assert [(p.line, p.message) for p in problems] == [
         (BODY_LINE, "broken link '/adults/nope/': no file /adults/nope/index.html in the site"),
-        (BODY_LINE + 1, "broken fragment '/adults/blinatumomab/#dosing': no element with id 'dosing' "
-                        "in /adults/blinatumomab/"),
+        (
+            BODY_LINE + 1,
+            "broken fragment '/adults/blinatumomab/#dosing': no element with id 'dosing' in /adults/blinatumomab/",
+        ),
         (BODY_LINE + 2, "broken fragment '#nowhere': no element with id 'nowhere' in /adults/bad.html"),
         (BODY_LINE + 3, "link to folder '/adults' needs a trailing slash ('/adults/')"),
         (BODY_LINE + 4, "broken link '/img/missing.png?v=1': no file /img/missing.png in the site"),
@@ -137,39 +170,42 @@ def test_stylesheet_urls_are_checked(tmp_path):
 
 
 def test_absolute_links_to_our_own_address_are_checked_when_base_url_is_given(tmp_path):
-    site = good_site(tmp_path, **{"x.html": page(
-        '<a href="https://medicines.example.org/adults/nope/">x</a>')})
+    site = good_site(tmp_path, **{"x.html": page('<a href="https://medicines.example.org/adults/nope/">x</a>')})
     assert broken_links(site) == []
     assert messages(broken_links(site, base_url="https://medicines.example.org/")) == [
-        "broken link '/adults/nope/': no file /adults/nope/index.html in the site"]
+        "broken link '/adults/nope/': no file /adults/nope/index.html in the site"
+    ]
 
 
 def test_problem_paths_are_relative_to_the_current_directory(tmp_path, monkeypatch):
     site = good_site(tmp_path, **{"adults/x/index.html": page('<a href="/gone/">x</a>')})
     monkeypatch.chdir(tmp_path)
     [problem] = broken_links(site)
-    assert str(problem) == ("site/adults/x/index.html:15:1: "
-                            "broken link '/gone/': no file /gone/index.html in the site")
+    assert str(problem) == ("site/adults/x/index.html:15:1: broken link '/gone/': no file /gone/index.html in the site")
 
 
 # ---------- privacy and the CSP ----------
+
 
 def test_good_site_passes_privacy(tmp_path):
     assert privacy_problems(good_site(tmp_path)) == []
 
 
-@pytest.mark.parametrize("html", [
-    '<script src="https://cdn.example.com/x.js"></script>',
-    '<img src="//images.example.com/x.png" alt="x">',
-    '<img src="/img/dose.svg" srcset="/img/dose.svg 1x, https://images.example.com/x.png 2x" alt="x">',
-    '<iframe src="https://www.youtube.com/embed/x" title="x"></iframe>',
-    '<form action="https://forms.example.com/"><button>Send</button></form>',
-    '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">',
-    '<link rel="icon" href="https://example.com/favicon.ico">',
-    '<link rel="preconnect" href="https://fonts.gstatic.com">',
-    '<svg><image href="https://example.com/x.png"/></svg>',
-    '<a href="/" ping="https://track.example.com/">x</a>',
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<script src="https://cdn.example.com/x.js"></script>',
+        '<img src="//images.example.com/x.png" alt="x">',
+        '<img src="/img/dose.svg" srcset="/img/dose.svg 1x, https://images.example.com/x.png 2x" alt="x">',
+        '<iframe src="https://www.youtube.com/embed/x" title="x"></iframe>',
+        '<form action="https://forms.example.com/"><button>Send</button></form>',
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">',
+        '<link rel="icon" href="https://example.com/favicon.ico">',
+        '<link rel="preconnect" href="https://fonts.gstatic.com">',
+        '<svg><image href="https://example.com/x.png"/></svg>',
+        '<a href="/" ping="https://track.example.com/">x</a>',
+    ],
+)
 def test_loads_from_another_host_are_reported(tmp_path, html):
     site = good_site(tmp_path, **{"x.html": page(html)})
     problems = external_loads(site)
@@ -187,15 +223,22 @@ def test_css_loads_from_another_host_are_reported(tmp_path):
 
 
 def test_links_a_reader_follows_and_canonical_links_are_allowed(tmp_path):
-    site = good_site(tmp_path, **{"x.html": page('<a href="https://www.nhs.uk/">NHS</a>',
-                                                 head='<link rel="canonical" href="https://example.org/x">\n')})
+    site = good_site(
+        tmp_path,
+        **{
+            "x.html": page(
+                '<a href="https://www.nhs.uk/">NHS</a>', head='<link rel="canonical" href="https://example.org/x">\n'
+            )
+        },
+    )
     assert external_loads(site) == []
 
 
 def test_missing_csp_is_reported(tmp_path):
     site = good_site(tmp_path, **{"x.html": page("<p>Hi</p>", csp="")})
     assert [(p.line, p.message) for p in csp_problems(site)] == [
-        (3, 'no <meta http-equiv="Content-Security-Policy">; use policy.META_CSP')]
+        (3, 'no <meta http-equiv="Content-Security-Policy">; use policy.META_CSP')
+    ]
 
 
 def test_csp_allowing_inline_script_is_reported(tmp_path):
@@ -212,15 +255,25 @@ def test_csp_after_a_stylesheet_is_reported(tmp_path):
     assert messages(csp_problems(site)) == ["<link> comes before the Content-Security-Policy <meta>"]
 
 
-@pytest.mark.parametrize(("html", "expected"), [
-    ("<script>alert(1)</script>", "inline <script> is blocked by the CSP; move it to a .js file"),
-    ('<script type="module">import "/js/site.js";</script>', "inline <script> is blocked by the CSP; move it to a .js file"),
-    ('<button type="button" onclick="go()">Go</button>',
-     "inline event handler onclick= on <button> is blocked by the CSP; attach it from a .js file"),
-    ('<a href="javascript:go()">Go</a>', "javascript: URL in <a href> is inline script, blocked by the CSP"),
-    ('<p style="color: red">Hi</p>', "inline style= attribute on <p> is blocked by the CSP (style-src); "
-                                     "move it to the stylesheet"),
-])
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<script>alert(1)</script>", "inline <script> is blocked by the CSP; move it to a .js file"),
+        (
+            '<script type="module">import "/js/site.js";</script>',
+            "inline <script> is blocked by the CSP; move it to a .js file",
+        ),
+        (
+            '<button type="button" onclick="go()">Go</button>',
+            "inline event handler onclick= on <button> is blocked by the CSP; attach it from a .js file",
+        ),
+        ('<a href="javascript:go()">Go</a>', "javascript: URL in <a href> is inline script, blocked by the CSP"),
+        (
+            '<p style="color: red">Hi</p>',
+            "inline style= attribute on <p> is blocked by the CSP (style-src); move it to the stylesheet",
+        ),
+    ],
+)
 def test_inline_code_is_reported(tmp_path, html, expected):
     site = good_site(tmp_path, **{"x.html": page(html)})
     assert [(p.line, p.message) for p in csp_problems(site)] == [(BODY_LINE, expected)]
@@ -230,11 +283,14 @@ def test_headers_file_must_carry_the_policy(tmp_path):
     site = make_site(tmp_path / "site", GOOD_PAGES, headers=None)
     assert messages(headers_file_problems(site)) == ["missing _headers file; write policy.HEADERS_FILE_TEXT"]
     weaker = policy.HEADERS_FILE_TEXT.replace("object-src 'none'", "object-src *").replace(
-        "  X-Frame-Options: DENY\n", "")
+        "  X-Frame-Options: DENY\n", ""
+    )
     (site / "_headers").write_text(weaker)
     problems = headers_file_problems(site)
     assert [(p.line, p.message.split(" is ")[0].split(" lacks ")[-1]) for p in problems] == [
-        (2, "Content-Security-Policy"), (1, "X-Frame-Options: DENY")]
+        (2, "Content-Security-Policy"),
+        (1, "X-Frame-Options: DENY"),
+    ]
 
 
 def test_policy_is_consistent():
@@ -247,11 +303,14 @@ def test_policy_is_consistent():
 def test_url_parsers():
     assert srcset_urls("a.png 1x, b.png 2x") == ["a.png", "b.png"]
     assert srcset_urls("data:image/png;base64,AAA= 1x,c.png 2x") == ["data:image/png;base64,AAA=", "c.png"]
-    assert [u for _, u in css_urls('/* url(no.png) */ a { b: url( "x.png" ) } @import \'y.css\';')] == [
-        "x.png", "y.css"]
+    assert [u for _, u in css_urls("/* url(no.png) */ a { b: url( \"x.png\" ) } @import 'y.css';")] == [
+        "x.png",
+        "y.css",
+    ]
 
 
 # ---------- HTML validity (Java + vnu.jar) ----------
+
 
 def test_vnu_reports_invalid_html_and_passes_valid_pages(tmp_path):
     try:
@@ -268,10 +327,12 @@ def test_vnu_reports_invalid_html_and_passes_valid_pages(tmp_path):
 
 # ---------- the browser: axe-core, phone width, keyboard ----------
 
+
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium for the module; every browser test skips, with the reason, when a tool is missing."""
     from patientpages.checks.browser import launched_browser
+
     with ExitStack() as stack:
         try:
             tools.axe_js()
@@ -288,7 +349,8 @@ BAD_BROWSER_PAGES = {
     "no-viewport.html": page("<p>Hi</p>", viewport=""),
     "no-skip.html": page("<p>Hi</p>", skip=""),
     "skip-elsewhere.html": page("<p>Hi</p>", skip='<a class="skip" href="#footer">Skip</a>').replace(
-        "<footer>", '<footer id="footer">'),
+        "<footer>", '<footer id="footer">'
+    ),
     "no-ring.html": page("<p>Hi</p>", skip='<a class="skip no-ring" href="#main">Skip to content</a>'),
     "hidden-skip.html": page("<p>Hi</p>", skip='<a class="hidden-skip" href="#main">Skip to content</a>'),
     "third-party.html": page('<p><img src="https://images.example.com/x.png" alt="x"></p>', csp=""),
@@ -335,13 +397,18 @@ def test_a_page_wider_than_a_phone_is_reported_at_the_culprit(browser_problems):
 
 def test_a_page_without_a_viewport_is_reported(browser_problems):
     assert [(p.line, p.message) for p in browser_problems["no-viewport.html"]] == [
-        (3, 'no <meta name="viewport" content="width=device-width, initial-scale=1">, '
-            "so phones show the page shrunk to fit (at 375px)")]
+        (
+            3,
+            'no <meta name="viewport" content="width=device-width, initial-scale=1">, '
+            "so phones show the page shrunk to fit (at 375px)",
+        )
+    ]
 
 
 def test_keyboard_skip_link_problems(browser_problems):
     def first_message(name):
         return [p.message for p in browser_problems[name] if "axe" not in p.message][0]
+
     assert first_message("no-skip.html").startswith("the first Tab focuses <a href='/'>, not a skip link")
     assert first_message("skip-elsewhere.html").startswith("the first Tab focuses <a href='#footer'>")
     assert first_message("no-ring.html").startswith("the focused skip link has no visible focus indicator")
@@ -352,16 +419,22 @@ def test_keyboard_skip_link_problems(browser_problems):
 
 def test_loads_from_another_host_are_blocked_and_reported(browser_problems):
     assert [p.message for p in browser_problems["third-party.html"]] == [
-        "the browser tried to load https://images.example.com/x.png from another host (at 375px, 1280px)"]
+        "the browser tried to load https://images.example.com/x.png from another host (at 375px, 1280px)"
+    ]
 
 
 def test_sampling_picks_one_page_per_url_shape(tmp_path):
     site = good_site(tmp_path, **{"adults/other/index.html": page("<p>x</p>"), "children/a/index.html": page("x")})
     assert [p.relative_to(site).as_posix() for p in pages_to_check(site, sample=True)] == [
-        "adults/blinatumomab/index.html", "adults/index.html", "children/a/index.html", "index.html"]
+        "adults/blinatumomab/index.html",
+        "adults/index.html",
+        "children/a/index.html",
+        "index.html",
+    ]
 
 
 # ---------- the runner ----------
+
 
 def test_runner_reports_missing_tools_as_skipped_never_passed(tmp_path, monkeypatch):
     monkeypatch.setenv("VNU_JAR", str(tmp_path / "no-vnu.jar"))
@@ -377,6 +450,7 @@ def test_runner_reports_a_crashed_check_as_a_problem(tmp_path, monkeypatch):
 
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
+
     monkeypatch.setattr(checks, "broken_links", crash)
     monkeypatch.setenv("VNU_JAR", str(tmp_path / "no-vnu.jar"))
     monkeypatch.setenv("AXE_JS", str(tmp_path / "no-axe.js"))

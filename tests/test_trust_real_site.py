@@ -3,15 +3,15 @@
 Browser and Java checks are reported as skipped, with the reason, where their tools are missing; CI installs them
 (.ci/install-tools.sh), so there they run.
 """
+
 from __future__ import annotations
 
 import pytest
+from conftest import PROJECT, paths_for
 
 from patientpages.checks import run_trust_checks
 from patientpages.cli import _handout_extras
 from patientpages.pipeline import build
-
-from conftest import PROJECT, paths_for
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 A gate that cannot run here (no Chromium, Java or npm tools) is reported in `skipped`, never passed silently.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,8 +20,15 @@ from .pages import display_path, html_pages
 from .privacy import privacy_problems
 from .tools import ToolMissing
 
-__all__ = ["CheckResult", "run_trust_checks", "broken_links", "invalid_html", "accessibility_problems",
-           "privacy_problems", "ToolMissing"]
+__all__ = [
+    "CheckResult",
+    "run_trust_checks",
+    "broken_links",
+    "invalid_html",
+    "accessibility_problems",
+    "privacy_problems",
+    "ToolMissing",
+]
 
 
 @dataclass
@@ -32,8 +40,9 @@ class CheckResult:
         return not self.problems and (allow_skipped or not self.skipped)
 
 
-def run_trust_checks(site_dir: Path, *, progress: Callable[[str], Any] = print, base_url: str | None = None,
-                     sample_pages: bool = False) -> CheckResult:
+def run_trust_checks(
+    site_dir: Path, *, progress: Callable[[str], Any] = print, base_url: str | None = None, sample_pages: bool = False
+) -> CheckResult:
     """Runs every gate on site_dir.
 
     base_url: the site's public address; absolute links to it are then checked like internal ones.
@@ -49,8 +58,9 @@ def run_trust_checks(site_dir: Path, *, progress: Callable[[str], Any] = print, 
         validity = background.submit(_run_gate, "html validity", lambda: invalid_html(site_dir))
         links = _run_gate("links", lambda: broken_links(site_dir, base_url=base_url))
         privacy = _run_gate("privacy", lambda: privacy_problems(site_dir))
-        accessibility = _run_gate("accessibility", lambda: accessibility_problems(
-            site_dir, sample=sample_pages, progress=progress))
+        accessibility = _run_gate(
+            "accessibility", lambda: accessibility_problems(site_dir, sample=sample_pages, progress=progress)
+        )
         gates = [links, privacy, validity.result(), accessibility]
     for name, outcome, seconds in gates:
         if isinstance(outcome, ToolMissing):
@@ -58,8 +68,11 @@ def run_trust_checks(site_dir: Path, *, progress: Callable[[str], Any] = print, 
             progress(f"{name}: SKIPPED, {outcome}")
             continue
         if isinstance(outcome, Exception):  # a crashed gate fails the check; the others still report
-            outcome = [problem_at(display_path(site_dir), 1, 1,
-                                  f"the {name} check crashed: {type(outcome).__name__}: {outcome}")]
+            outcome = [
+                problem_at(
+                    display_path(site_dir), 1, 1, f"the {name} check crashed: {type(outcome).__name__}: {outcome}"
+                )
+            ]
         result.problems += outcome
         progress(f"{name}: {len(outcome)} problem(s) in {seconds:.1f}s")
     result.problems = sorted(set(result.problems))

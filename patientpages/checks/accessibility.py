@@ -1,5 +1,6 @@
 """Accessibility in a real browser: axe-core's WCAG 2.2 A/AA rules at phone and desktop widths,
 no sideways scrolling on a phone, and a working skip link for keyboard users."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -33,15 +34,22 @@ const locate = (el) => {
 };
 """
 
-_AXE_JS = "async (tags) => {" + _LOCATE_JS + """
+_AXE_JS = (
+    "async (tags) => {"
+    + _LOCATE_JS
+    + """
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
                                           resultTypes: ['violations'], elementRef: true});
   return result.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => ({
     chain: n.element ? locate(n.element) : [], target: String(n.target[0]),
     detail: (n.failureSummary || '').split('\\n')[1] || ''}))}));
 }"""
+)
 
-_OVERFLOW_JS = "(phoneWidth) => {" + _LOCATE_JS + """
+_OVERFLOW_JS = (
+    "(phoneWidth) => {"
+    + _LOCATE_JS
+    + """
   const limit = Math.min(window.innerWidth, phoneWidth);
   const result = {limit, scrollWidth: document.documentElement.scrollWidth, culprits: []};
   if (result.scrollWidth <= limit) return result;
@@ -60,10 +68,14 @@ _OVERFLOW_JS = "(phoneWidth) => {" + _LOCATE_JS + """
   }
   return result;
 }"""
+)
 
 # What a keyboard user has focused. `reachableFromMain`: some focusable element lies in or after <main>;
 # without one, Tab after a skip link wraps to the top of the page, and that is not the skip link's fault.
-_FOCUSED_JS = "() => {" + _LOCATE_JS + """
+_FOCUSED_JS = (
+    "() => {"
+    + _LOCATE_JS
+    + """
   const el = document.activeElement;
   const main = document.querySelector('main');
   if (!el || el === document.body || el === document.documentElement) return null;
@@ -88,6 +100,7 @@ _FOCUSED_JS = "() => {" + _LOCATE_JS + """
               && box.left < window.innerWidth && box.top < window.innerHeight,
   };
 }"""
+)
 
 Finding = tuple[str, list]  # (message, element chain from _LOCATE_JS; [] when no element applies)
 
@@ -100,26 +113,37 @@ def run_axe(page: Page) -> list[Finding]:
     for violation in page.evaluate(_AXE_JS, WCAG_TAGS):
         for node in violation["nodes"]:
             detail = f" ({node['detail'].strip()})" if node["detail"].strip() else ""
-            findings.append((f"accessibility [{violation['id']}]: {violation['help']}{detail} at {node['target']}",
-                             node["chain"]))
+            findings.append(
+                (f"accessibility [{violation['id']}]: {violation['help']}{detail} at {node['target']}", node["chain"])
+            )
     return findings
 
 
 def check_overflow(page: Page) -> list[Finding]:
     """No sideways scrolling on a phone: the page is no wider than the screen."""
-    head = page.evaluate("() => {" + _LOCATE_JS + """
+    head = page.evaluate(
+        "() => {"
+        + _LOCATE_JS
+        + """
       const viewport = document.querySelector('meta[name=viewport]');
       return /width\\s*=\\s*device-width/i.test(viewport?.content || '') ? null : locate(document.head);
-    }""")
+    }"""
+    )
     if head is not None:  # the page is laid out 980px wide and shrunk, so measuring overflow means nothing
-        return [('no <meta name="viewport" content="width=device-width, initial-scale=1">, '
-                 "so phones show the page shrunk to fit", head)]
+        return [
+            (
+                'no <meta name="viewport" content="width=device-width, initial-scale=1">, '
+                "so phones show the page shrunk to fit",
+                head,
+            )
+        ]
     result = page.evaluate(_OVERFLOW_JS, PHONE_WIDTH)
     if result["scrollWidth"] <= result["limit"]:
         return []
     message = f"page scrolls sideways on a {PHONE_WIDTH}px phone: it is {result['scrollWidth']}px wide"
-    return [(f"{message}; this <{c['tag']}> reaches {c['right']}px", c["chain"])
-            for c in result["culprits"]] or [(message, [])]
+    return [(f"{message}; this <{c['tag']}> reaches {c['right']}px", c["chain"]) for c in result["culprits"]] or [
+        (message, [])
+    ]
 
 
 def check_keyboard(page: Page) -> list[Finding]:
@@ -129,14 +153,19 @@ def check_keyboard(page: Page) -> list[Finding]:
     if first is None:
         return [("pressing Tab focuses nothing; the first focusable element should be a skip link to <main>", [])]
     if not first["targetsMain"]:
-        return [(f"the first Tab focuses <{first['tag']} href={first['href']!r}>, not a skip link to <main>",
-                 first["chain"])]
+        return [
+            (
+                f"the first Tab focuses <{first['tag']} href={first['href']!r}>, not a skip link to <main>",
+                first["chain"],
+            )
+        ]
     findings = []
     if not first["onScreen"]:
         findings.append(("the skip link stays hidden when focused; show it on :focus", first["chain"]))
     if not first["ring"]:
-        findings.append(("the focused skip link has no visible focus indicator (outline or box-shadow)",
-                         first["chain"]))
+        findings.append(
+            ("the focused skip link has no visible focus indicator (outline or box-shadow)", first["chain"])
+        )
     page.keyboard.press("Enter")
     after = page.evaluate(_FOCUSED_JS)
     if first["reachableFromMain"] and (after is None or not after["inMain"]):
@@ -168,8 +197,9 @@ def pages_to_check(site_dir: Path, *, sample: bool) -> list[Path]:
     return sorted(first_of_kind.values())
 
 
-def accessibility_problems(site_dir: Path, *, browser: Browser | None = None, sample: bool = False,
-                           progress: Callable[[str], Any] = print) -> list[Problem]:
+def accessibility_problems(
+    site_dir: Path, *, browser: Browser | None = None, sample: bool = False, progress: Callable[[str], Any] = print
+) -> list[Problem]:
     """Raises ToolMissing when axe-core, Playwright or Chromium is missing. Pass `browser` to reuse one."""
     axe_js = tools.axe_js()
     pages = pages_to_check(site_dir, sample=sample)
@@ -196,5 +226,7 @@ def accessibility_problems(site_dir: Path, *, browser: Browser | None = None, sa
                     widths = seen[(shown, *_source_position(soup, chain), message)]
                     if tab.width not in widths:
                         widths.append(tab.width)
-    return [problem_at(shown, line, col, f"{message} (at {', '.join(f'{w}px' for w in widths)})")
-            for (shown, line, col, message), widths in seen.items()]
+    return [
+        problem_at(shown, line, col, f"{message} (at {', '.join(f'{w}px' for w in widths)})")
+        for (shown, line, col, message), widths in seen.items()
+    ]

@@ -4,6 +4,7 @@ Pages are served over http://127.0.0.1 (not file://) so that URLs, the CSP's 'se
 on the real host. Chromium cannot resolve any other host name, so nothing leaves the machine, and every
 request for another host is reported: the site must not need it.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,15 @@ from . import tools
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Request
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
 PHONE_WIDTH, DESKTOP_WIDTH = 375, 1280
 
 
@@ -31,7 +38,8 @@ PHONE_WIDTH, DESKTOP_WIDTH = 375, 1280
 def launched_browser() -> Iterator[Browser]:
     """One Chromium for a whole run; raises ToolMissing when Playwright or Chromium is not installed."""
     try:
-        from playwright.sync_api import Error as PlaywrightError, sync_playwright
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
     except ImportError:
         raise tools.ToolMissing("Python package playwright is not installed") from None
     executable = tools.chromium()
@@ -39,7 +47,9 @@ def launched_browser() -> Iterator[Browser]:
         try:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         except PlaywrightError as error:
-            raise tools.ToolMissing(f"Chromium at {executable} would not start: {error.message.splitlines()[0]}")
+            raise tools.ToolMissing(
+                f"Chromium at {executable} would not start: {error.message.splitlines()[0]}"
+            ) from error
         try:
             yield browser
         finally:
@@ -78,8 +88,12 @@ class SiteTab:
     def __init__(self, browser: Browser, origin: str, axe_js: Path | None, width: int):
         phone = width <= PHONE_WIDTH
         # A phone is emulated (is_mobile) so a page without <meta name=viewport> really is laid out at 980px.
-        self.context = browser.new_context(viewport={"width": width, "height": 740 if phone else 800},
-                                           is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 740 if phone else 800},
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=2 if phone else 1,
+        )
         if axe_js:
             # An init script is exempt from the page's CSP and is cheaper than a <script> tag per page.
             self.context.add_init_script(path=axe_js)

@@ -1,4 +1,5 @@
 """HTML validity via the Nu HTML Checker (vnu.jar): one JVM for the whole site, since JVM start-up dominates."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,16 @@ def _file_of(url: str | None, site_dir: Path) -> str:
 
 def invalid_html(site_dir: Path) -> list[Problem]:
     """Every vnu error (not warning) in the site's .html files. Raises ToolMissing without Java or vnu.jar."""
-    command = [tools.java(), "-jar", str(tools.vnu_jar()),
-               "--format", "json", "--skip-non-html", "--exit-zero-always", str(site_dir)]
+    command = [
+        tools.java(),
+        "-jar",
+        str(tools.vnu_jar()),
+        "--format",
+        "json",
+        "--skip-non-html",
+        "--exit-zero-always",
+        str(site_dir),
+    ]
     run = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=900)
     try:
         report = json.loads(run.stderr)  # vnu writes its JSON report to stderr
@@ -33,6 +42,12 @@ def invalid_html(site_dir: Path) -> list[Problem]:
             continue  # "info" messages, including warnings, do not fail the build
         line = message.get("firstLine", message.get("lastLine", 1))
         column = message.get("firstColumn", message.get("lastColumn", 1))
-        problems.append(problem_at(_file_of(message.get("url"), site_dir), line, column,
-                                   f"invalid HTML: {message.get('message', '').strip()}"))
+        problems.append(
+            problem_at(
+                _file_of(message.get("url"), site_dir),
+                line,
+                column,
+                f"invalid HTML: {message.get('message', '').strip()}",
+            )
+        )
     return problems

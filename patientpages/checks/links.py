@@ -1,4 +1,5 @@
 """Every internal reference in the built site resolves: the file exists, and a #fragment names an element in it."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from ..errors import Problem, problem_at
-from .pages import (css_urls, display_path, html_pages, inline_css, line_col, parse_html, position,
-                    srcset_urls, url_path)
+from .pages import css_urls, display_path, html_pages, inline_css, line_col, parse_html, position, srcset_urls, url_path
 
 # A stand-in origin for the site, so urljoin resolves references exactly as a browser would.
 _ORIGIN = "http://site.invalid"
@@ -25,9 +25,12 @@ def tag_urls(tag: Tag) -> list[tuple[str, str]]:
         found.append(("data", tag["data"]))
     if isinstance(tag.get("srcset"), str):
         found += [("srcset", url) for url in srcset_urls(tag["srcset"])]
-    if tag.name == "meta" and str(tag.get("http-equiv", "")).lower() == "refresh":
-        if m := _REFRESH_URL.search(str(tag.get("content", ""))):
-            found.append(("content", m.group(1)))
+    if (
+        tag.name == "meta"
+        and str(tag.get("http-equiv", "")).lower() == "refresh"
+        and (m := _REFRESH_URL.search(str(tag.get("content", ""))))
+    ):
+        found.append(("content", m.group(1)))
     return found
 
 
@@ -41,15 +44,16 @@ class _Site:
         if page not in self._ids:
             soup = soup or parse_html(page)
             # A fragment may also name an <a name="...">, as browsers still honour it.
-            self._ids[page] = ({str(t["id"]) for t in soup.find_all(id=True)}
-                               | {str(t["name"]) for t in soup.find_all("a", attrs={"name": True})})
+            self._ids[page] = {str(t["id"]) for t in soup.find_all(id=True)} | {
+                str(t["name"]) for t in soup.find_all("a", attrs={"name": True})
+            }
         return self._ids[page]
 
     def check(self, base: str, ref: str) -> str | None:
         """Why `ref`, written in a document at URL `base`, does not resolve; None when it does or is external."""
         ref = ref.strip()
         if self.base_url and ref.startswith(self.base_url):
-            ref = "/" + ref[len(self.base_url):]  # our own public address: check it like an internal link
+            ref = "/" + ref[len(self.base_url) :]  # our own public address: check it like an internal link
         url = urlsplit(urljoin(base, ref))
         if url.scheme not in ("http", "https") or f"{url.scheme}://{url.netloc}" != _ORIGIN:
             return None  # mailto:, data:, another site: not ours to resolve
@@ -65,9 +69,14 @@ class _Site:
         if not target.is_file():
             return f"broken link '{ref}': no file {served} in the site"
         fragment = url.fragment
-        if fragment and fragment.lower() != "top" and target.suffix.lower() in (".html", ".htm"):
-            if fragment not in self.ids(target) and unquote(fragment) not in self.ids(target):
-                return f"broken fragment '{ref}': no element with id '{unquote(fragment)}' in {path or '/'}"
+        if (
+            fragment
+            and fragment.lower() != "top"
+            and target.suffix.lower() in (".html", ".htm")
+            and fragment not in self.ids(target)
+            and unquote(fragment) not in self.ids(target)
+        ):
+            return f"broken fragment '{ref}': no element with id '{unquote(fragment)}' in {path or '/'}"
         return None
 
 
@@ -94,8 +103,11 @@ def _page_problems(site: _Site, page: Path) -> list[Problem]:
 def _stylesheet_problems(site: _Site, sheet: Path) -> list[Problem]:
     css = sheet.read_text(encoding="utf-8", errors="replace")
     base = _ORIGIN + url_path(site.dir, sheet)
-    return [problem_at(display_path(sheet), *line_col(css, offset), reason)
-            for offset, ref in css_urls(css) if (reason := site.check(base, ref))]
+    return [
+        problem_at(display_path(sheet), *line_col(css, offset), reason)
+        for offset, ref in css_urls(css)
+        if (reason := site.check(base, ref))
+    ]
 
 
 def broken_links(site_dir: Path, *, base_url: str | None = None) -> list[Problem]:

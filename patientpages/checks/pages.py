@@ -1,4 +1,5 @@
 """Finding, reading and pointing into the pages of a built site; shared by every check."""
+
 from __future__ import annotations
 
 import re

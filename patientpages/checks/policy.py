@@ -1,4 +1,5 @@
 """The site's security headers, in one place: the page template, `_headers` and the checks all read from here."""
+
 from __future__ import annotations
 
 _DIRECTIVES: tuple[str, ...] = (

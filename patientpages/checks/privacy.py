@@ -3,6 +3,7 @@
 A reader opening a page about their medicine should not tell any third party about it, so every load
 must come from the site itself. Ordinary <a href> links to other sites are fine: the reader chooses them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,11 +17,34 @@ from .links import tag_urls
 from .pages import css_urls, display_path, html_pages, inline_css, line_col, parse_html, position
 
 # <link rel> values that only describe a relation; browsers do not fetch them.
-_DESCRIPTIVE_RELS = {"alternate", "author", "bookmark", "canonical", "external", "help", "license",
-                     "me", "next", "nofollow", "noopener", "noreferrer", "prev"}
+_DESCRIPTIVE_RELS = {
+    "alternate",
+    "author",
+    "bookmark",
+    "canonical",
+    "external",
+    "help",
+    "license",
+    "me",
+    "next",
+    "nofollow",
+    "noopener",
+    "noreferrer",
+    "prev",
+}
 # <script type> values a browser executes; anything else (e.g. application/ld+json) is an inert data block.
-_SCRIPT_TYPES = {"", "module", "importmap", "speculationrules", "text/javascript", "application/javascript",
-                 "text/ecmascript", "application/ecmascript", "application/x-javascript", "text/jscript"}
+_SCRIPT_TYPES = {
+    "",
+    "module",
+    "importmap",
+    "speculationrules",
+    "text/javascript",
+    "application/javascript",
+    "text/ecmascript",
+    "application/ecmascript",
+    "application/x-javascript",
+    "text/jscript",
+}
 
 
 def is_external(url: str) -> bool:
@@ -44,6 +68,7 @@ def _allows_inline(csp: dict[str, tuple[str, ...]], directive: str) -> bool:
 
 # ---------- (a) loads from another host ----------
 
+
 def _is_load(tag: Tag, attribute: str) -> bool:
     """Whether the browser fetches (or sends to) this URL without the reader choosing to follow it."""
     if attribute in ("href", "xlink:href"):
@@ -66,8 +91,9 @@ def external_loads(site_dir: Path) -> list[Problem]:
                 urls += [("ping", url) for url in tag["ping"].split()]
             for attribute, url in urls:
                 if is_external(url) and _is_load(tag, attribute):
-                    problems.append(problem_at(shown, line, col,
-                                               f"<{tag.name} {attribute}> loads {url} from another host"))
+                    problems.append(
+                        problem_at(shown, line, col, f"<{tag.name} {attribute}> loads {url} from another host")
+                    )
             for css, first_line, first_col in inline_css(tag):
                 problems += _external_css(shown, css, first_line, first_col)
     for sheet in sorted(site_dir.rglob("*.css")):
@@ -76,23 +102,32 @@ def external_loads(site_dir: Path) -> list[Problem]:
 
 
 def _external_css(shown: str, css: str, first_line: int = 1, first_col: int = 1) -> list[Problem]:
-    return [problem_at(shown, *line_col(css, offset, first_line, first_col),
-                       f"stylesheet loads {url} from another host")
-            for offset, url in css_urls(css) if is_external(url)]
+    return [
+        problem_at(shown, *line_col(css, offset, first_line, first_col), f"stylesheet loads {url} from another host")
+        for offset, url in css_urls(css)
+        if is_external(url)
+    ]
 
 
 # ---------- (b) Content-Security-Policy in every page, and nothing inline for it to block ----------
 
+
 def _csp_metas(soup: BeautifulSoup) -> list[Tag]:
-    return [m for m in soup.find_all("meta")
-            if str(m.get("http-equiv", "")).strip().lower() == "content-security-policy"]
+    return [
+        m for m in soup.find_all("meta") if str(m.get("http-equiv", "")).strip().lower() == "content-security-policy"
+    ]
 
 
 def _meta_problems(soup: BeautifulSoup, shown: str) -> list[Problem]:
     metas = _csp_metas(soup)
     if not metas:
-        return [problem_at(shown, *position(soup.find("head") or soup.find("html")),
-                           "no <meta http-equiv=\"Content-Security-Policy\">; use policy.META_CSP")]
+        return [
+            problem_at(
+                shown,
+                *position(soup.find("head") or soup.find("html")),
+                'no <meta http-equiv="Content-Security-Policy">; use policy.META_CSP',
+            )
+        ]
     problems = []
     for meta in metas:
         at = position(meta)
@@ -105,13 +140,19 @@ def _meta_problems(soup: BeautifulSoup, shown: str) -> list[Problem]:
         elif _allows_inline(csp, "script-src"):
             problems.append(problem_at(shown, *at, "Content-Security-Policy allows inline script ('unsafe-inline')"))
         if csp != parse_csp(policy.META_CSP):
-            problems.append(problem_at(shown, *at, f"Content-Security-Policy is {content!r}, "
-                                                   f"not policy.META_CSP {policy.META_CSP!r}"))
+            problems.append(
+                problem_at(
+                    shown, *at, f"Content-Security-Policy is {content!r}, not policy.META_CSP {policy.META_CSP!r}"
+                )
+            )
     # A meta CSP only governs what comes after it, so it must precede every script, style and fetched link.
     for earlier in metas[0].find_all_previous(["script", "link", "style"]):
         if earlier.name != "link" or _is_load(earlier, "href"):
-            problems.append(problem_at(shown, *position(earlier),
-                                       f"<{earlier.name}> comes before the Content-Security-Policy <meta>"))
+            problems.append(
+                problem_at(
+                    shown, *position(earlier), f"<{earlier.name}> comes before the Content-Security-Policy <meta>"
+                )
+            )
     return problems
 
 
@@ -123,21 +164,30 @@ def _inline_code_problems(soup: BeautifulSoup, shown: str) -> list[Problem]:
         at = position(tag)
         for attribute in tag.attrs:
             if attribute.lower().startswith("on"):
-                problems.append(problem_at(shown, *at, f"inline event handler {attribute}= on <{tag.name}> "
-                                                       "is blocked by the CSP; attach it from a .js file"))
+                problems.append(
+                    problem_at(
+                        shown,
+                        *at,
+                        f"inline event handler {attribute}= on <{tag.name}> "
+                        "is blocked by the CSP; attach it from a .js file",
+                    )
+                )
         for attribute, url in tag_urls(tag):
             if url.strip().lower().startswith("javascript:"):
-                problems.append(problem_at(shown, *at, f"javascript: URL in <{tag.name} {attribute}> "
-                                                       "is inline script, blocked by the CSP"))
+                problems.append(
+                    problem_at(
+                        shown, *at, f"javascript: URL in <{tag.name} {attribute}> is inline script, blocked by the CSP"
+                    )
+                )
         if tag.name == "script" and not tag.get("src") and tag.get_text().strip():
             kind = str(tag.get("type", "")).split(";")[0].strip().lower()
             if kind in _SCRIPT_TYPES:
-                problems.append(problem_at(shown, *at, "inline <script> is blocked by the CSP; "
-                                                       "move it to a .js file"))
+                problems.append(problem_at(shown, *at, "inline <script> is blocked by the CSP; move it to a .js file"))
         if inline_style_blocked and (tag.name == "style" or isinstance(tag.get("style"), str)):
             what = "<style> element" if tag.name == "style" else f"style= attribute on <{tag.name}>"
-            problems.append(problem_at(shown, *at, f"inline {what} is blocked by the CSP (style-src); "
-                                                   "move it to the stylesheet"))
+            problems.append(
+                problem_at(shown, *at, f"inline {what} is blocked by the CSP (style-src); move it to the stylesheet")
+            )
     return problems
 
 
@@ -150,6 +200,7 @@ def csp_problems(site_dir: Path) -> list[Problem]:
 
 
 # ---------- (c) the host sends the same policy as headers ----------
+
 
 def _parse_headers_file(text: str) -> dict[str, dict[str, tuple[int, str, str]]]:
     """{path pattern: {lower-case header name: (line, name, value)}} from a Netlify/Cloudflare _headers file."""

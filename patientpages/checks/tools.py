@@ -1,4 +1,5 @@
 """Where the external checkers live. A missing tool raises ToolMissing, which the runner reports as skipped."""
+
 from __future__ import annotations
 
 import os
@@ -24,13 +25,15 @@ def _file_from_env_or_default(env_var: str, default: Path, what: str) -> Path:
 
 
 def vnu_jar() -> Path:
-    return _file_from_env_or_default("VNU_JAR", NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar",
-                                     "vnu.jar (npm package vnu-jar)")
+    return _file_from_env_or_default(
+        "VNU_JAR", NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar", "vnu.jar (npm package vnu-jar)"
+    )
 
 
 def axe_js() -> Path:
-    return _file_from_env_or_default("AXE_JS", NODE_MODULES / "axe-core" / "axe.min.js",
-                                     "axe.min.js (npm package axe-core)")
+    return _file_from_env_or_default(
+        "AXE_JS", NODE_MODULES / "axe-core" / "axe.min.js", "axe.min.js (npm package axe-core)"
+    )
 
 
 def java() -> str:
@@ -45,8 +48,11 @@ def java() -> str:
 
 def chromium() -> str:
     configured = os.environ.get("CHROMIUM")
-    candidates = [configured] if configured else ["/usr/bin/chromium", shutil.which("chromium"),
-                                                  shutil.which("chromium-browser")]
+    candidates = (
+        [configured]
+        if configured
+        else ["/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")]
+    )
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
