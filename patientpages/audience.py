@@ -18,6 +18,14 @@ class Audience:
     your: str  # "your care team", "your child's care team"
     you_have: str  # "if you have", "if your child has"
     you_get: str  # "how you get it", "how your child gets it"
+    ask_if_applies: str  # after "Reported in adults.": whom to ask whether it applies to this reader
+
+    def reported_in(self, people: str | None) -> str | None:
+        """The label of a side effect reported in the other audience: "Reported in adults. Ask your child’s
+        care team whether this applies." None when it was reported in this audience (or nowhere said)."""
+        if not people or people == self.people:
+            return None
+        return f"Reported in {people}. {self.ask_if_applies}"
 
     @property
     def for_readers(self) -> str:
@@ -44,6 +52,7 @@ ADULT = Audience(
     your="your",
     you_have="you have",
     you_get="you get",
+    ask_if_applies="Ask your care team whether this applies to you.",
 )
 CHILD = Audience(
     slug="child",
@@ -56,6 +65,7 @@ CHILD = Audience(
     your="your child’s",
     you_have="your child has",
     you_get="your child gets",
+    ask_if_applies="Ask your child’s care team whether this applies.",
 )
 AUDIENCES: tuple[Audience, ...] = (ADULT, CHILD)
 BY_SLUG: dict[str, Audience] = {a.slug: a for a in AUDIENCES}

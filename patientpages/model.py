@@ -22,6 +22,57 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class PageRecord(Record):
+    """A record that becomes a page. A draft is checked like any other record but never published."""
+
+    draft: bool = Field(False, description="true: checked with everything else, but no page is published.")
+
+
+def _voiced_schema(item: dict) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                item,
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["adult", "child"],
+                    "properties": {"adult": item, "child": item},
+                    "description": "Separate wording for adult pages ('you') and child pages ('your child').",
+                },
+            ]
+        }
+    )
+
+
+class TextByAudience(Record):
+    adult: Text = Field(description="Wording on adult pages, speaking to 'you'.")
+    child: Text = Field(description="Wording on child pages, speaking to parents about 'your child'.")
+
+
+class ListByAudience(Record):
+    adult: list[Text] = Field(description="Items on adult pages, speaking to 'you'.")
+    child: list[Text] = Field(description="Items on child pages, speaking to parents about 'your child'.")
+
+
+# Reader-facing text of a shared record: one neutral text, or {adult: ..., child: ...} where the reader's
+# voice differs. voiced() picks the one an audience reads.
+Voiced = Annotated[Text | TextByAudience, _voiced_schema({"type": "string"})]
+VoicedList = Annotated[list[Text] | ListByAudience, _voiced_schema({"type": "array", "items": {"type": "string"}})]
+
+
+def voiced(value, audience: str):
+    """The text (or list) one audience reads: its own wording where the record gives one, else the shared one."""
+    return getattr(value, audience) if isinstance(value, TextByAudience | ListByAudience) else value
+
+
+def voices(value) -> list[tuple[str | None, object]]:
+    """Every wording of a field: [(None, text)] when shared, else [("adult", ...), ("child", ...)]."""
+    if isinstance(value, TextByAudience | ListByAudience):
+        return [("adult", value.adult), ("child", value.child)]
+    return [(None, value)]
+
+
 # ---------- site settings and shared registries ----------
 
 
@@ -42,6 +93,11 @@ class Site(Record):
     clinic: Annotated[Clinic, BeforeValidator(lambda v: {} if v is None else v)] = Field(
         default_factory=Clinic, description="Optional clinic details printed on handouts."
     )
+    voice_allowed: list[Text] = Field(
+        default_factory=list,
+        description="Phrases the reader's-voice check of `check` accepts, e.g. 'your blood pressure drops' where "
+        "it is said to a parent about the parent. See the README, 'The reader's voice'.",
+    )
 
 
 class Source(Record):
@@ -49,18 +105,23 @@ class Source(Record):
     publisher: Text = Field(description="Publisher as the document gives it.")
     date: Text | None = Field(None, description="Date the document gives for its last revision or review.")
     document: Text | None = Field(None, description="Internal: the source file this was read from.")
+    about: Literal["adults", "children", "adults and children"] | None = Field(
+        None,
+        description="Whom the document is about. A drug page for one audience that cites only sources about the "
+        "other is reported by `check`.",
+    )
 
 
 # ---------- side effects ----------
 
 
-class SideEffect(Record):
+class SideEffect(PageRecord):
     name: Text = Field(description="Plain name, e.g. 'Cytokine release syndrome (CRS)'.")
     also_called: list[Text] = Field(default_factory=list, description="Other names readers may know it by.")
-    what_it_is: Text = Field(description="Plain description: what it is and why it happens.")
-    signs: list[Text] = Field(default_factory=list, description="Signs to look out for.")
-    what_to_do: Text = Field(description="What the reader can do about it.")
-    call_right_away: list[Text] = Field(
+    what_it_is: Voiced = Field(description="Plain description: what it is and why it happens.")
+    signs: VoicedList = Field(default_factory=list, description="Signs to look out for.")
+    what_to_do: Voiced = Field(description="What the reader can do about it.")
+    call_right_away: VoicedList = Field(
         default_factory=list,
         description="Signs that mean: call the care team right away. Shown boxed on drug pages and handouts.",
     )
@@ -77,6 +138,11 @@ class SideEffect(Record):
 class SideEffectRef(Record):
     effect: Slug = Field(description="Slug of a file in content/side-effects/.")
     note: Text | None = Field(None, description="What is particular to this drug, e.g. 'around the eyes'.")
+    reported_in: Literal["adults", "children"] | None = Field(
+        None,
+        description="Where the source reported it. On the other audience's page it is shown labelled, e.g. "
+        "'Reported in adults. Ask your child's care team whether this applies.'",
+    )
 
 
 def _entry_from_slug(value: object) -> object:
@@ -99,6 +165,10 @@ EffectEntry = Annotated[
                     "properties": {
                         "effect": {"type": "string", "pattern": SLUG_PATTERN},
                         "note": {"type": "string", "description": "What is particular to this drug."},
+                        "reported_in": {
+                            "enum": ["adults", "children"],
+                            "description": "Where the source reported it; labelled on the other audience's page.",
+                        },
                     },
                 },
             ]
@@ -134,6 +204,11 @@ class Study(Record):
 
 class AudienceUse(Record):
     used_for: Text = Field(description="What the drug is used for in this audience, in plain words.")
+    handout_summary: Text | None = Field(
+        None,
+        description="A shorter used_for for the handout, where the full text is too long. It must keep every "
+        "use. Without it the handout prints used_for whole.",
+    )
     conditions: list[Slug] = Field(min_length=1, description="Slugs of files in content/conditions/.")
     how_given: HowGiven | None = Field(None, description="Replaces the drug's how_given for this audience.")
     side_effects: SideEffectTiers = Field(
@@ -147,7 +222,7 @@ class Audiences(Record):
     child: AudienceUse | None = Field(None, description="Present when the drug is used in children.")
 
 
-class Drug(Record):
+class Drug(PageRecord):
     generic_name: Text = Field(description="Generic name, e.g. 'Inotuzumab ozogamicin'.")
     brand_names: list[Text] = Field(default_factory=list, description="Brand names as the sources give them.")
     also_called: list[Text] = Field(default_factory=list, description="Short names, e.g. 'tisa-cel'.")
@@ -182,7 +257,7 @@ class GeneChange(Record):
     why_it_matters: Text = Field(description="How it decides treatment.")
 
 
-class Condition(Record):
+class Condition(PageRecord):
     name: Text = Field(description="Full name, e.g. 'Acute lymphocytic leukemia'.")
     short_name: Text = Field(description="Abbreviation, e.g. 'ALL'.")
     what_it_is: Text
@@ -196,7 +271,7 @@ class Condition(Record):
         return f"{self.name} ({self.short_name})" if self.short_name != self.name else self.name
 
 
-class TreatmentClass(Record):
+class TreatmentClass(PageRecord):
     name: Text = Field(description="Plain name, e.g. 'CAR T-cell therapy'.")
     what_it_is: Text
     how_it_works: Text
@@ -213,7 +288,7 @@ class TreatmentClass(Record):
 # ---------- articles: pages of plain guidance, such as help and support ----------
 
 
-class Article(Record):
+class Article(PageRecord):
     title: Text = Field(description="The page's title, e.g. 'Help and support'.")
     summary: Text = Field(description="One or two plain sentences: what the page offers. Shown in lists.")
     reviewed: dt.date = Field(description="Date the page was last checked against its sources.")
