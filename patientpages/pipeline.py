@@ -18,6 +18,7 @@ from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
 from .reading import reading_grade
 from .render import environment, render, template_problem
+from .rules import content_warnings
 from .write import copy_static, staged, write_file
 
 
@@ -42,6 +43,7 @@ class BuildResult:
     seconds: float = 0.0
     files_written: int = 0
     extra_outputs: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # content rules (rules.py): errors under --strict
 
     def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
         return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
@@ -85,6 +87,7 @@ def build(
     graph, pages = load_site(paths)
     progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
     result = BuildResult(graph, pages, render_all(paths, graph, pages, progress=progress))
+    result.warnings = content_warnings(graph)
     result.grades = {out: reading_grade(text) for out, text in result.html.items()}
     if write:
         with staged(paths.out) as staging:
