@@ -184,6 +184,7 @@ def _serve(paths: Paths, host: str, port: int) -> int:
     def rebuild() -> bool:
         try:
             result = build(paths, extras=_handout_extras())
+            _print_warnings(result)
             print(summary(result, dt.date.today()))
             return True
         except BuildFailed as failed:

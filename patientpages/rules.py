@@ -4,9 +4,9 @@ them as `path:line:col: warning: ...`; `check --strict` counts them as errors.
 1. Starter text (STARTER_MARK) from `build.py new` left in a published record.
 2. A drug page that lists serious or urgent side effects, none of which has a call-right-away sign, so its
    boxed "call right away" list would show nothing particular to the drug.
-3. The reader's voice (README, "The reader's voice"): text on adult pages never says "your child"; text on
-   child pages never speaks to the reader about their own body or care ("you feel", "your blood"). Phrases in
-   site.yaml's `voice_allowed` are accepted.
+3. The reader's voice (README, "Content warnings"; the words are in audience.py): text on adult pages never
+   says "your child"; text on child pages never speaks to the reader about their own body or care ("you
+   feel", "your blood"). Phrases in site.yaml's `voice_allowed` are accepted.
 4. A drug page for one audience whose sources are all about the other audience, with side effects that do
    not say `reported_in`.
 """
@@ -25,18 +25,6 @@ from .link import TIERS, SiteGraph
 from .load import TextFile
 from .starter import STARTER_MARK
 
-ADULT_VOICE = re.compile(r"\byour\s+(child|children|baby)\b", re.IGNORECASE)
-# Words that, after "your", mean the reader's own body or care; and what "you" do with a body.
-_BODY = (
-    r"body|blood|bones?|bone marrow|skin|heart|liver|kidneys?|lungs?|immune system|(?:[a-z]+ )?cells|"
-    r"platelets|veins?|temperature|leukemia|(?:blood )?test results|treatment|medicines?|doctor|symptoms"
-)
-_DOING = r"feel|felt|get|got|take|took|are eating|eat|bleed|bruise"
-# Words may be split across lines in Markdown, so a space in a phrase matches any run of white space.
-CHILD_VOICE = re.compile(
-    rf"\byour (?:own )?(?:{_BODY})\b|\byou (?:{_DOING})\b".replace(" ", r"\s+"),
-    re.IGNORECASE,
-)
 VOICED_FIELDS = ("what_it_is", "signs", "what_to_do", "call_right_away")
 
 
@@ -103,7 +91,7 @@ def _voice(graph: SiteGraph) -> Iterator[Problem]:
                 yield from _misvoiced(entry, key_path, text, audience, allowed)
         if use.narrative is not None:
             narrative = entry.narratives[audience.slug]
-            yield from _matches(narrative, _wrong_voice(audience), _voice_message(audience), allowed)
+            yield from _matches(narrative, audience.wrong_voice, audience.wrong_voice_hint, allowed)
         for tier in TIERS:
             for item in use.tiers[tier]:
                 yield from _effect_voice(graph.content.side_effects[item.slug], audience, allowed)
@@ -125,20 +113,10 @@ def _effect_voice(entry: Entry, audience: Audience, allowed: list[str]) -> Itera
             yield from _misvoiced(entry, key_path, text, audience, allowed)
 
 
-def _wrong_voice(audience: Audience) -> re.Pattern[str]:
-    return CHILD_VOICE if audience.slug == "child" else ADULT_VOICE
-
-
-def _voice_message(audience: Audience) -> str:
-    if audience.slug == "child":
-        return "speaks to the reader about their own body or care, on a page for parents; say 'your child'"
-    return "is said to parents, but this is a page for adults; speak to the reader as 'you'"
-
-
 def _misvoiced(entry: Entry, key_path: tuple, text: str, audience: Audience, allowed: list[str]) -> Iterator[Problem]:
-    match = _wrong_voice(audience).search(_without(text, allowed))
+    match = audience.wrong_voice.search(_without(text, allowed))
     if match:
-        where = f"'{match.group(0)}' {_voice_message(audience)}"
+        where = f"'{' '.join(match.group(0).split())}' {audience.wrong_voice_hint}"
         yield entry.doc.problem(key_path, f"{where}, or word this field per audience {{adult: ..., child: ...}}")
 
 
@@ -146,7 +124,8 @@ def _without(text: str, allowed: list[str]) -> str:
     """The text with every allowed phrase blanked out (same length, so positions still hold)."""
     lowered = text.lower()
     for phrase in allowed:
-        lowered = re.sub(re.escape(phrase).replace(r"\ ", r"\s+"), lambda m: re.sub(r"\S", " ", m[0]), lowered)
+        pattern = r"\s+".join(map(re.escape, phrase.split()))
+        lowered = re.sub(pattern, lambda m: re.sub(r"\S", " ", m[0]), lowered)
     return lowered
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import subprocess
 import sys
 
+import pypdf
 import pytest
 from conftest import PROJECT, Site, paths_for
 
@@ -199,9 +201,9 @@ def _effects(site: Site, page: str) -> dict[str, str]:
     return out
 
 
+@functools.cache
 def _pdf(out, name: str) -> str:
-    import pypdf
-
+    """A handout's text, whitespace collapsed; read once per test run (pypdf is slow)."""
     return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out / "handouts" / name).pages)
 
 
