@@ -353,7 +353,7 @@ def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...
 def _side_effect_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
     entry = graph.content.side_effects[slug]
     users = graph.effect_drugs.get(slug, {})
-    by_audience = {a.slug: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
+    by_audience = {a.slug: _reported_where(graph, slug, a, users.get(a, [])) for a in AUDIENCES}
     effect = entry.record
     assert isinstance(effect, model.SideEffect)
     view = SideEffectView(
@@ -371,6 +371,20 @@ def _side_effect_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
 def _wordings(value) -> tuple[Wording, ...]:
     """A shared field once; a field worded per audience once for each, labelled with its readers."""
     return tuple(Wording(BY_SLUG[a].readers if a else None, v) for a, v in voices(value) if v)
+
+
+def _reported_where(graph: SiteGraph, effect: str, audience: Audience, drugs: list[str]) -> tuple[Link, ...]:
+    """The drugs that list a side effect for an audience; one listed only because its source reported the
+    effect in the other audience says so: "Besponsa; reported in adults"."""
+    out = []
+    for slug, link_ in zip(sorted(set(drugs)), _drug_links(graph, drugs, audience), strict=True):
+        use = graph.use(slug, audience)
+        where = {e.reported_in for t in TIERS for e in (use.tiers[t] if use else []) if e.slug == effect}
+        if len(where) == 1 and audience.reported_in(next(iter(where))):
+            note = "; ".join(filter(None, [link_.note, f"reported in {next(iter(where))}"]))
+            link_ = Link(link_.title, link_.url, note)
+        out.append(link_)
+    return tuple(out)
 
 
 def _record_page(kind: Kind, slug: str, entry: Entry, view: View, crumbs: list[Link] | None = None) -> Page:

@@ -114,6 +114,12 @@ def test_an_effect_reported_in_adults_shows_labelled_on_the_child_page_and_hando
     assert "Reported" not in adult["Rash"] and "Reported" not in child["Fever"]
     assert CHILD_LABEL in handout(edited, "alphamab-child")
     assert "Reported in adults" not in handout(edited, "alphamab-adult")
+    # The side effect's own page says which listing comes from the other audience's source.
+    lists = edited.soup("side-effects/rash/").find(id="drugs-title").parent.find_all("li")
+    assert [" ".join(li.get_text(" ").split()) for li in lists] == [
+        "Alphamab (Alphavo)",
+        "Alphamab (Alphavo; reported in adults)",
+    ]
 
 
 def test_an_urgent_effect_reported_in_children_is_boxed_and_labelled_on_the_adult_page(edited):
