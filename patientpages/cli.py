@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "new":
             from .starter import new_record
 
-            path = new_record(paths.content, args.kind, args.slug, dt.date.today())
+            path = new_record(paths.content, args.kind, args.slug)
             print(f"Wrote {path}. Fill it in, then run: python build.py check")
             return 0
         if command == "schema":

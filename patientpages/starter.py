@@ -1,13 +1,13 @@
 """`new <kind> <slug>`: a commented starter record an editor fills in.
 
 A starter sets no default an editor could forget and silently keep: fields that must be chosen (a drug's
-class, its conditions, every record's sources) are left empty, so `check` names the line to fill in; every
-sentence to write is marked STARTER_MARK, which `check` reports wherever it is left (rules.py).
+class, its conditions, the date it was reviewed, every record's sources) are left empty, so `check` names
+the line to fill in; every sentence to write is marked STARTER_MARK, which `check` reports wherever it is
+left (rules.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -53,7 +53,7 @@ side_effects:                # file names in content/side-effects/; add reported
   common: []                 # a source reports an effect in one audience only
   serious: []
   urgent: []                 # "call your care team right away"
-reviewed: {today}
+reviewed:                    # required: the date you checked every fact against its sources (YYYY-MM-DD)
 sources: []                  # required: slugs from content/sources.yaml
 """
 )
@@ -113,7 +113,7 @@ STARTERS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def new_record(content: Path, kind: str, slug: str, today: dt.date) -> Path:
+def new_record(content: Path, kind: str, slug: str) -> Path:
     if not re.fullmatch(SLUG_PATTERN, slug):
         raise ValueError(
             f"'{slug}' is not a valid slug: use the name in lower case with hyphens, like 'inotuzumab-ozogamicin'"
@@ -124,5 +124,5 @@ def new_record(content: Path, kind: str, slug: str, today: dt.date) -> Path:
         raise FileExistsError(f"{path} already exists; edit it instead")
     name = slug.replace("-", " ").capitalize()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.format(name=name, schema=schema, mark=STARTER_MARK, today=today.isoformat()), encoding="utf-8")
+    path.write_text(text.format(name=name, schema=schema, mark=STARTER_MARK), encoding="utf-8")
     return path

@@ -216,7 +216,16 @@ def test_a_published_record_may_not_point_at_a_draft(content_copy, tmp_path):
 @pytest.mark.parametrize(
     ("kind", "folder", "must_fill"),
     [
-        ("drug", "drugs", ["'class' should be text", "'how_given.route' should be text", "'sources' needs"]),
+        (
+            "drug",
+            "drugs",
+            [
+                "'class' should be text",
+                "'how_given.route' should be text",
+                "'reviewed' should be a date",
+                "'sources' needs",
+            ],
+        ),
         ("side-effect", "side-effects", ["'sources' needs"]),
         ("condition", "conditions", ["'short_name' should be text", "'sources' needs"]),
         ("class", "classes", ["'sources' needs"]),
@@ -249,6 +258,7 @@ def test_starter_text_left_in_a_record_is_named(content_copy, capsys):
     text = starter.read_text()
     text = text.replace("class:  ", "class: test-pill  ").replace("  route:  ", "  route: Pills  ")
     text = text.replace("conditions: []", "conditions: [test-leukemia]").replace("sources: []  ", "sources: [doc-one]")
+    text = text.replace("reviewed:  ", "reviewed: 2026-11-01  ")
     starter.write_text(text)
     code, warnings = check(content_copy, capsys)
     assert code == 0
