@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .errors import BuildFailed, problem_at
 from .link import AUDIENCES, TIERS, SiteGraph, anchor
+from .model import Drug
 
 AUDIENCE_PATH = {"adult": "adults", "child": "children"}
 AUDIENCE_LABEL = {"adult": "Adults", "child": "Children"}
@@ -264,13 +265,26 @@ def _drug_page(graph: SiteGraph, slug: str, audience: str) -> Page:
     )
 
 
+RELATED_LIMIT = 8
+
+
 def _related(graph: SiteGraph, slug: str, audience: str) -> list[Link]:
-    """Drugs of the same class or for the same condition, for the same audience."""
-    drug = graph.content.drugs[slug].record
-    same_class = graph.class_drugs.get(drug.treatment_class, {}).get(audience, [])
+    """Up to 8 drugs for the same audience, closest first: the same class, a narrower kind of it, then the
+    same condition, each by name. The class and condition pages list all of them, so a drug page stays small
+    as the library grows."""
+    c = graph.content
+    drug = cast(Drug, c.drugs[slug].record)
+    same_class = set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, []))  # and narrower ones
     use = graph.use(slug, audience).use
-    same_condition = [d for cond in use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])]
-    return _drug_links(graph, [d for d in [*same_class, *same_condition] if d != slug], audience)
+    same_condition = {d for cond in use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])}
+
+    def closeness(other: str) -> tuple:
+        exact = cast(Drug, c.drugs[other].record).treatment_class == drug.treatment_class
+        rank = 0 if exact else 1 if other in same_class else 2
+        return (rank, links[other].title.lower(), other)
+
+    links = {other: _drug_links(graph, [other], audience)[0] for other in (same_class | same_condition) - {slug}}
+    return [links[other] for other in sorted(links, key=closeness)[:RELATED_LIMIT]]
 
 
 def _side_effect_page(graph: SiteGraph, slug: str) -> Page:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 import textstat
 from bs4 import BeautifulSoup
-from conftest import PROJECT, paths_for
 
-from patientpages.pipeline import build
 from patientpages.reading import DRUG_NAME, main_text, reading_grade
 
 BLOCKS = ["h1", "h2", "h3", "h4", "p", "li", "dt", "dd", "td", "th"]
@@ -37,8 +35,9 @@ def tree_reading_grade(html: str) -> float | None:
 
 
 @pytest.fixture(scope="module")
-def real_pages(tmp_path_factory) -> dict[str, str]:
-    return build(paths_for(PROJECT / "content", tmp_path_factory.mktemp("grades")), write=False).html
+def real_pages(real_site) -> dict[str, str]:
+    _, site = real_site
+    return {str(p.relative_to(site.out)): p.read_text(encoding="utf-8") for p in site.pages()}
 
 
 def test_every_real_page_keeps_its_grade(real_pages):
