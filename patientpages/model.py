@@ -13,8 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Audience = Literal["adult", "child"]
-AUDIENCES: tuple[Audience, ...] = ("adult", "child")
+AudienceSlug = Literal["adult", "child"]  # the Audience values themselves live in audience.py
 
 
 class Record(BaseModel):
@@ -67,6 +66,10 @@ class SideEffect(Record):
     )
     sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
+    @property
+    def title(self) -> str:
+        return self.name
+
 
 # ---------- drugs ----------
 
@@ -106,8 +109,13 @@ EffectEntry = Annotated[
 
 class SideEffectTiers(Record):
     common: list[EffectEntry] = Field(default_factory=list, description="Common side effects.")
-    serious: list[EffectEntry] = Field(default_factory=list, description="Less common but serious.")
+    serious: list[EffectEntry] = Field(default_factory=list, description="Serious side effects.")
     urgent: list[EffectEntry] = Field(default_factory=list, description="Call your care team right away.")
+    serious_title: Text | None = Field(
+        None,
+        description="Heading over the serious tier where a source describes it more closely, e.g. "
+        "'Less common but serious side effects'. Without it: 'Serious side effects'.",
+    )
 
 
 class HowGiven(Record):
@@ -156,6 +164,10 @@ class Drug(Record):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @property
+    def title(self) -> str:
+        return self.generic_name
+
 
 # ---------- conditions and classes ----------
 
@@ -179,6 +191,10 @@ class Condition(Record):
     gene_changes: list[GeneChange] = Field(default_factory=list)
     sources: list[Slug] = Field(min_length=1)
 
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name != self.name else self.name
+
 
 class TreatmentClass(Record):
     name: Text = Field(description="Plain name, e.g. 'CAR T-cell therapy'.")
@@ -189,19 +205,22 @@ class TreatmentClass(Record):
     part_of: Slug | None = Field(None, description="A broader class this belongs to.")
     sources: list[Slug] = Field(min_length=1)
 
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+# ---------- articles: pages of plain guidance, such as help and support ----------
+
+
+class Article(Record):
+    title: Text = Field(description="The page's title, e.g. 'Help and support'.")
+    summary: Text = Field(description="One or two plain sentences: what the page offers. Shown in lists.")
+    reviewed: dt.date = Field(description="Date the page was last checked against its sources.")
+    sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
+
 
 class GlossaryTerm(Record):
     term: Text
     definition: Text
     also: list[Text] = Field(default_factory=list, description="Other spellings that should link here.")
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    "site": Site,
-    "source": Source,
-    "drug": Drug,
-    "side-effect": SideEffect,
-    "condition": Condition,
-    "class": TreatmentClass,
-    "glossary-term": GlossaryTerm,
-}
