@@ -63,7 +63,7 @@ def content_copy(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory):
+def real_content_site(tmp_path_factory):
     """The real content built once for every test that reads it: the build result and its pages."""
     out = tmp_path_factory.mktemp("real-site") / "site"
     return build(paths_for(PROJECT / "content", out)), Site(out)

@@ -35,8 +35,8 @@ def tree_reading_grade(html: str) -> float | None:
 
 
 @pytest.fixture(scope="module")
-def real_pages(real_site) -> dict[str, str]:
-    _, site = real_site
+def real_pages(real_content_site) -> dict[str, str]:
+    _, site = real_content_site
     return {str(p.relative_to(site.out)): p.read_text(encoding="utf-8") for p in site.pages()}
 
 

@@ -37,8 +37,8 @@ def expected_related(content, slug: str, audience: str) -> list[str]:
     return [name for group in groups for name in sorted(group, key=str.lower)][:LIMIT]
 
 
-def test_drug_pages_list_the_closest_eight_related_medicines(real_site):
-    result, site = real_site
+def test_drug_pages_list_the_closest_eight_related_medicines(real_content_site):
+    result, site = real_content_site
     content = result.graph.content
     cut = 0
     for slug, entry in content.drugs.items():
@@ -52,8 +52,8 @@ def test_drug_pages_list_the_closest_eight_related_medicines(real_site):
     assert cut >= 5  # the real content has drugs with more than 8 related ones, so the limit is exercised
 
 
-def test_related_medicines_link_to_the_pages_that_list_them_all(real_site):
-    result, site = real_site
+def test_related_medicines_link_to_the_pages_that_list_them_all(real_content_site):
+    result, site = real_content_site
     rituximab = result.graph.content.drugs["rituximab"].record
     section = related_section(site, "adults/rituximab/")
     links = {a["href"] for a in section.find(class_="see-all").find_all("a")}
