@@ -61,6 +61,7 @@ def write_side_effect(folder: Path, n: int, rng: random.Random) -> None:
         f"signs:\n{signs}\n"
         f"what_to_do: {yaml_text(paragraph(rng, 2))}\n"
         f"call_right_away:\n{urgent}\n"
+        "reviewed: 2026-11-01\n"
         f"sources: [{SOURCES[0]}]\n"
     )
 
@@ -72,6 +73,7 @@ def write_class(folder: Path, n: int, rng: random.Random) -> None:
         f"what_it_is: {yaml_text(paragraph(rng, 2))}\n"
         f"how_it_works: {yaml_text(paragraph(rng, 3))}\n"
         f"{part_of}"
+        "reviewed: 2026-11-01\n"
         f"sources: [{SOURCES[0]}]\n"
     )
     (folder / f"class-{n:02d}.md").write_text(f"## About this kind\n\n{paragraph(rng, 5)}\n")
@@ -84,6 +86,7 @@ def write_condition(folder: Path, n: int, rng: random.Random) -> None:
         f"what_it_is: {yaml_text(paragraph(rng, 3))}\n"
         f"adult:\n  summary: {yaml_text(paragraph(rng, 2))}\n"
         f"child:\n  summary: {yaml_text(paragraph(rng, 2))}\n"
+        "reviewed: 2026-11-01\n"
         f"sources: [{SOURCES[0]}]\n"
     )
 
