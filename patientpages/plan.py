@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from . import kinds, model
 from .audience import AUDIENCES, BY_SLUG, Audience
@@ -18,7 +19,7 @@ from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
 from .link import TIERS, SiteGraph, anchor
-from .model import voiced, voices
+from .model import Drug, voiced, voices
 from .views import (
     ArticleView,
     AudienceHomeView,
@@ -387,20 +388,23 @@ def _call_now(tiers: list[Tier]) -> tuple[SignGroup, ...]:
 
 
 def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...]:
-    """Up to RELATED_LIMIT drugs for the same audience, closest first: the same class, then the same
-    condition, each by name. A page stays small however many drugs the site holds."""
-    drug = graph.content.drugs[slug].record
+    """Up to RELATED_LIMIT drugs for the same audience, closest first: the same class, a narrower kind of it,
+    then the same condition, each by name. A page stays small however many drugs the site holds; the class
+    and condition pages, linked beside the list, list them all."""
+    drugs = graph.content.drugs
+    drug = cast(Drug, drugs[slug].record)
     use = graph.use(slug, audience)
     assert use is not None
-    same_class = sorted(set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, [])) - {slug})
-    same_condition = sorted(
-        {d for cond in use.use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])}
-        - set(same_class)
-        - {slug}
-    )
-    chosen = [*same_class, *same_condition][:RELATED_LIMIT]
-    by_slug = dict(zip(sorted(chosen), _drug_links(graph, chosen, audience), strict=True))
-    return tuple(by_slug[s] for s in chosen)
+    same_class = set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, []))  # and narrower kinds
+    same_condition = {d for cond in use.use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])}
+    candidates = sorted((same_class | same_condition) - {slug})
+    links = dict(zip(candidates, _drug_links(graph, candidates, audience), strict=True))
+
+    def closeness(other: str) -> tuple:
+        exact = cast(Drug, drugs[other].record).treatment_class == drug.treatment_class
+        return (0 if exact else 1 if other in same_class else 2, links[other].title.lower(), other)
+
+    return tuple(links[other] for other in sorted(candidates, key=closeness)[:RELATED_LIMIT])
 
 
 def _side_effect_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:

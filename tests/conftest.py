@@ -72,3 +72,10 @@ def content_copy(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(FIXTURE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def real_content_site(tmp_path_factory):
+    """The real content built once for every test that reads it: the build result and its pages."""
+    out = tmp_path_factory.mktemp("real-site") / "site"
+    return build(paths_for(PROJECT / "content", out)), Site(out)

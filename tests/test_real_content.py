@@ -10,10 +10,9 @@ import sys
 
 import pypdf
 import pytest
-from conftest import PROJECT, Site, paths_for
+from conftest import PROJECT, Site
 
 from patientpages.checks.links import broken_links
-from patientpages.pipeline import build
 
 DRUGS = {
     "blinatumomab",
@@ -71,10 +70,8 @@ TERMS = {
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    out = tmp_path_factory.mktemp("real") / "site"
-    result = build(paths_for(PROJECT / "content", out))
-    return result, Site(out)
+def real(real_content_site):
+    return real_content_site  # built once per session, shared with other tests of the real site
 
 
 def drug_pages(site: Site, folder: str) -> set[str]:
