@@ -32,7 +32,7 @@ def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> st
     lines = [f"Built {len(result.pages)} pages ({result.files_written} files) in {result.seconds:.2f} s."]
     if graded:
         mean = sum(graded.values()) / len(graded)
-        hardest = max(graded, key=graded.get)
+        hardest = max(graded, key=lambda out: graded[out])
         over = sum(1 for g in graded.values() if g > GRADE_AIM)
         lines.append(
             f"Reading grade (Flesch–Kincaid): mean {mean:.1f}, hardest {graded[hardest]} ({hardest}); "

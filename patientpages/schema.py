@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import model
 
-FILES = {
+FILES: dict[str, type[model.Record]] = {
     "site": model.Site,
     "drug": model.Drug,
     "side-effect": model.SideEffect,
