@@ -27,6 +27,18 @@ def _is_drug_page(out: str) -> bool:
     return len(parts) == 3 and parts[0] in ("adults", "children")
 
 
+def strict_problems(result: BuildResult, today: dt.date) -> list[str]:
+    """What `check --strict` turns from a warning into an error: overdue reviews and hard drug pages."""
+    content = result.graph.content
+    problems = [
+        str(content.drugs[slug].doc.problem(("reviewed",), f"review was due on {due.isoformat()}"))
+        for slug, due in result.overdue(today)
+    ]
+    return problems + [
+        f"{out}: reads at grade {g}, above {DRUG_PAGE_LIMIT:g} for a drug page" for out, g in too_hard(result)
+    ]
+
+
 def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> str:
     graded = {o: g for o, g in result.grades.items() if g is not None}
     lines = [f"Built {len(result.pages)} pages ({result.files_written} files) in {result.seconds:.2f} s."]

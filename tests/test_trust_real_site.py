@@ -1,7 +1,7 @@
 """The real site passes every trust gate: links, HTML validity, accessibility in Chromium, privacy, keyboard.
 
 Browser and Java checks are reported as skipped, with the reason, where their tools are missing; CI installs them
-(.ci/install-tools.sh), so there they run.
+(`bash .ci/setup.sh --test`), so there they run. `check --strict` fails instead of skipping.
 """
 
 from __future__ import annotations
