@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "schema":
             from .schema import write_schemas
 
-            for path in write_schemas(root / "schema"):
+            for path in write_schemas(root / "schema", paths.content):
                 print(f"Wrote {path}")
             return 0
     except BuildFailed as failed:

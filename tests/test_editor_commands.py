@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import sys
@@ -53,12 +52,6 @@ def test_new_drug_writes_a_starter_that_check_then_explains(content_copy, capsys
     assert main(["check", "--content", str(content_copy)]) == 1
     err = capsys.readouterr().err
     assert "gammavec.yaml:33:10: 'sources' needs at least 1 item" in err
-
-
-def test_committed_schemas_match_the_model():
-    for name, schema in schemas().items():
-        committed = json.loads((PROJECT / "schema" / f"{name}.schema.json").read_text())
-        assert committed == schema, f"schema/{name}.schema.json is stale: run python build.py schema"
 
 
 def test_drug_schema_offers_editors_every_field():
