@@ -68,6 +68,14 @@ def fixture_site(tmp_path_factory) -> Site:
 T = TypeVar("T")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from this build instead of comparing with it (then review git diff)",
+    )
+
+
 def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
     """`make(folder)` runs once per test run, even across xdist workers; every caller gets its value.
 
