@@ -29,8 +29,7 @@ ConditionSlug = Annotated[Slug, _refers_to("conditions")]
 ClassSlug = Annotated[Slug, _refers_to("classes")]
 SourceSlug = Annotated[Slug, _refers_to("sources")]
 
-Audience = Literal["adult", "child"]
-AUDIENCES: tuple[Audience, ...] = ("adult", "child")
+AudienceSlug = Literal["adult", "child"]  # the Audience values themselves live in audience.py
 
 
 class Record(BaseModel):
@@ -91,6 +90,10 @@ class SideEffect(Record):
     )
     sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
+    @property
+    def title(self) -> str:
+        return self.name
+
 
 # ---------- drugs ----------
 
@@ -140,8 +143,13 @@ EffectEntry = Annotated[
 
 class SideEffectTiers(Record):
     common: list[EffectEntry] = Field(default_factory=list, description="Common side effects.")
-    serious: list[EffectEntry] = Field(default_factory=list, description="Less common but serious.")
+    serious: list[EffectEntry] = Field(default_factory=list, description="Serious side effects.")
     urgent: list[EffectEntry] = Field(default_factory=list, description="Call your care team right away.")
+    serious_title: Text | None = Field(
+        None,
+        description="Heading over the serious tier where a source describes it more closely, e.g. "
+        "'Less common but serious side effects'. Without it: 'Serious side effects'.",
+    )
 
 
 class HowGiven(Record):
@@ -190,6 +198,10 @@ class Drug(Record):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @property
+    def title(self) -> str:
+        return self.generic_name
+
 
 # ---------- conditions and classes ----------
 
@@ -217,6 +229,10 @@ class Condition(Record):
     )
     sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name != self.name else self.name
+
 
 class TreatmentClass(Record):
     name: Text = Field(description="Plain name, e.g. 'CAR T-cell therapy'.")
@@ -229,19 +245,22 @@ class TreatmentClass(Record):
     )
     sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+# ---------- articles: pages of plain guidance, such as help and support ----------
+
+
+class Article(Record):
+    title: Text = Field(description="The page's title, e.g. 'Help and support'.")
+    summary: Text = Field(description="One or two plain sentences: what the page offers. Shown in lists.")
+    reviewed: dt.date = Field(description="Date the page was last checked against its sources.")
+    sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
+
 
 class GlossaryTerm(Record):
     term: Text = Field(description="The word or short name as readers meet it, e.g. 'CD19'.")
     definition: Text = Field(description="What it means, in one or two plain sentences.")
     also: list[Text] = Field(default_factory=list, description="Other spellings that should link here.")
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    "site": Site,
-    "source": Source,
-    "drug": Drug,
-    "side-effect": SideEffect,
-    "condition": Condition,
-    "class": TreatmentClass,
-    "glossary-term": GlossaryTerm,
-}

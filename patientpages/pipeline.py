@@ -11,11 +11,11 @@ from pathlib import Path
 
 import jinja2
 
-from .checks.policy import HEADERS_FILE_TEXT
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .link import SiteGraph, link
 from .plan import Page, plan
+from .policy import HEADERS_FILE_TEXT
 from .reading import reading_grade
 from .render import environment, render, template_problem
 from .write import copy_static, staged, write_file

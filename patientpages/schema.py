@@ -16,16 +16,12 @@ from typing import Any
 
 import yaml
 
-from . import model
+from . import kinds, model
 
-FILES: dict[str, type[model.Record]] = {
-    "site": model.Site,
-    "drug": model.Drug,
-    "side-effect": model.SideEffect,
-    "condition": model.Condition,
-    "class": model.TreatmentClass,
-}
-RECORD_FOLDERS = ("side-effects", "conditions", "classes")  # the kinds a reference can name, besides sources
+# One schema per file shape: the site settings, then one per registered kind of record.
+FILES: dict[str, type[model.Record]] = {"site": model.Site} | {k.name: k.model for k in kinds.KINDS}
+# A reference names a record by its kind's folder (see model.REFERS_TO), or a source.
+RECORD_FOLDERS = tuple(k.folder for k in kinds.KINDS)
 
 
 def schemas(content: Path | None = None) -> dict[str, dict]:
