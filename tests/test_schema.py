@@ -19,7 +19,13 @@ from conftest import PROJECT
 CONTENT = PROJECT / "content"
 SCHEMAS = PROJECT / "schema"
 # Which schema each content file is written against (the README's table of the content folder).
-FOLDER_SCHEMAS = {"drugs": "drug", "side-effects": "side-effect", "conditions": "condition", "classes": "class"}
+FOLDER_SCHEMAS = {
+    "drugs": "drug",
+    "side-effects": "side-effect",
+    "conditions": "condition",
+    "classes": "class",
+    "help": "help",
+}
 SINGLE_FILE_SCHEMAS = {"site.yaml": "site", "sources.yaml": "sources", "glossary.yaml": "glossary"}
 
 
@@ -41,6 +47,12 @@ def shipped_files() -> list[tuple[Path, str]]:
     for folder, schema in FOLDER_SCHEMAS.items():
         files += [(path, schema) for path in sorted((CONTENT / folder).glob("*.yaml"))]
     return files
+
+
+def test_every_schema_is_for_a_kind_of_content_file():
+    """A new kind of record gets its schema, and its folder a line above, so its files are validated too."""
+    written = {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")}
+    assert written == {*FOLDER_SCHEMAS.values(), *SINGLE_FILE_SCHEMAS.values()}
 
 
 def test_every_shipped_content_file_validates_against_its_schema():
