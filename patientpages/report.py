@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from . import kinds
+from . import kinds, model
 from .pipeline import BuildResult
+from .site_files import is_placeholder
 
 GRADE_AIM = 7.0
 DRUG_PAGE_LIMIT = 9.0
@@ -24,21 +25,40 @@ def too_hard(result: BuildResult) -> list[tuple[str, float]]:
     ]
 
 
+def placeholder_address(result: BuildResult) -> str | None:
+    """A warning while base_url is still the shipped placeholder: canonical links, the sitemap, the feed and
+    the handouts' QR codes would all point at a site that does not exist."""
+    site = result.graph.content.site
+    settings = site.record
+    assert isinstance(settings, model.Site)  # narrows the entry's record type for mypy
+    if not is_placeholder(settings.base_url):
+        return None
+    where = site.doc.problem(("base_url",), "")
+    return (
+        f"{str(where).rstrip(': ')}: base_url {settings.base_url} is a placeholder; set the site's public "
+        "address before publishing (links, sitemap, feed and QR codes use it)"
+    )
+
+
 def strict_problems(result: BuildResult, today: dt.date) -> list[str]:
-    """What `check --strict` turns from a warning into an error: overdue reviews and hard drug pages."""
+    """What `check --strict` turns from a warning into an error: overdue reviews, hard drug pages, and a placeholder
+    base_url (a site about to be published cannot carry wrong addresses)."""
     content = result.graph.content
     problems = [
         str(content.drugs[slug].doc.problem(("reviewed",), f"review was due on {due.isoformat()}"))
         for slug, due in result.overdue(today)
     ]
-    return problems + [
-        f"{out}: reads at grade {g}, above {DRUG_PAGE_LIMIT:g} for a drug page" for out, g in too_hard(result)
-    ]
+    problems += [f"{out}: reads at grade {g}, above {DRUG_PAGE_LIMIT:g} for a drug page" for out, g in too_hard(result)]
+    if placeholder := placeholder_address(result):
+        problems.append(placeholder)
+    return problems
 
 
 def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> str:
     graded = {o: g for o, g in result.grades.items() if g is not None}
     lines = [f"Built {len(result.pages)} pages ({result.files_written} files) in {result.seconds:.2f} s."]
+    if placeholder := placeholder_address(result):
+        lines.append(f"warning: {placeholder}")
     if graded:
         mean = sum(graded.values()) / len(graded)
         hardest = max(graded, key=lambda out: graded[out])

@@ -19,7 +19,7 @@ from typing import TypeVar
 import pytest
 from bs4 import BeautifulSoup
 
-from patientpages.cli import _handout_extras
+from patientpages.cli import build_extras
 from patientpages.pipeline import BuildResult, Paths, build
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -112,9 +112,7 @@ def real_build(tmp_path_factory) -> RealBuild:
 
     def make(folder: Path) -> RealBuild:
         messages: list[str] = []
-        result = build(
-            paths_for(PROJECT / "content", folder / "site"), extras=_handout_extras(), progress=messages.append
-        )
+        result = build(paths_for(PROJECT / "content", folder / "site"), extras=build_extras(), progress=messages.append)
         return RealBuild(result, Site(folder / "site"), messages)
 
     return once_per_run(tmp_path_factory, "real", make)

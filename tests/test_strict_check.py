@@ -19,6 +19,15 @@ from patientpages.report import strict_problems
 
 # Both fixture drugs say `reviewed: 2026-11-01` and the fixture site says `review_months: 12`.
 LAST_DAY_CURRENT = dt.date(2027, 11, 1)
+# The fixture site's base_url, https://test.example.org/, is a placeholder: an error in a strict check.
+PLACEHOLDER = (
+    "site.yaml:2:11: base_url https://test.example.org/ is a placeholder; set the site's public address before "
+    "publishing (links, sitemap, feed and QR codes use it)"
+)
+
+
+def in_fixture(problem: str) -> str:
+    return problem.removeprefix(f"{FIXTURE}/")
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +36,15 @@ def fixture_result(tmp_path_factory):
 
 
 def test_reviews_are_current_until_their_due_date(fixture_result):
-    assert strict_problems(fixture_result, LAST_DAY_CURRENT) == []
+    assert [in_fixture(p) for p in strict_problems(fixture_result, LAST_DAY_CURRENT)] == [PLACEHOLDER]
 
 
 def test_an_overdue_review_is_a_strict_error_at_the_reviewed_line(fixture_result):
     problems = strict_problems(fixture_result, LAST_DAY_CURRENT + dt.timedelta(days=1))
-    assert [p.split("/")[-1] for p in problems] == [
-        "alphamab.yaml:30:11: review was due on 2027-11-01",
-        "betanib.yaml:14:11: review was due on 2027-11-01",
+    assert [in_fixture(p) for p in problems] == [
+        "drugs/alphamab.yaml:30:11: review was due on 2027-11-01",
+        "drugs/betanib.yaml:14:11: review was due on 2027-11-01",
+        PLACEHOLDER,
     ]
 
 
@@ -67,8 +77,8 @@ def test_a_strict_check_that_could_not_run_a_gate_fails_and_says_how_to_install_
     for gate, tool in (("html validity", "vnu.jar"), ("accessibility", "axe.min.js")):
         [line] = [e for e in errors if e.startswith(f"the {gate} check could not run:")]
         assert tool in line and "bash .ci/setup.sh --test" in line, line
-    # The overdue review and the two gates that could not run, each counted as a problem.
-    assert errors[-1] == "Strict check failed: 3 problems."
+    # The overdue review, the placeholder address and the two gates that could not run, each one problem.
+    assert errors[-1] == "Strict check failed: 4 problems."
     assert "Traceback" not in result.stderr
 
 
