@@ -1,18 +1,34 @@
 """The shape of every content record: one definition that validates the YAML and exports JSON Schema.
 
 Field descriptions double as editor help: they appear in the JSON Schema that YAML tools show on hover.
+Every field has one; tests/test_schema.py fails on a field without.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+# A slug that names another record. The schema marks which kind, and `build.py schema` replaces the mark with
+# the slugs that exist in the content folder, so an editor's YAML plugin offers them as completions.
+REFERS_TO = "x-refers-to"
+
+
+def _refers_to(kind: str) -> Any:
+    return Field(json_schema_extra={REFERS_TO: kind})
+
+
+SideEffectSlug = Annotated[Slug, _refers_to("side-effects")]
+ConditionSlug = Annotated[Slug, _refers_to("conditions")]
+ClassSlug = Annotated[Slug, _refers_to("classes")]
+SourceSlug = Annotated[Slug, _refers_to("sources")]
+
 AudienceSlug = Literal["adult", "child"]  # the Audience values themselves live in audience.py
 
 
@@ -82,6 +98,12 @@ class Clinic(Record):
     after_hours_phone: Text | None = Field(None, description="After-hours phone printed on handouts.")
 
 
+def _null_allowed(schema: dict[str, Any]) -> None:
+    """`clinic:` with every line below it commented out is null in YAML; the model takes that as no details,
+    so the schema must accept it too."""
+    schema["anyOf"] = [{"$ref": schema.pop("$ref")}, {"type": "null"}]
+
+
 class Site(Record):
     title: Text = Field(description="Site title shown in every page header.")
     base_url: Annotated[str, StringConstraints(pattern=r"^https://[^\s]+/$")] = Field(
@@ -91,7 +113,9 @@ class Site(Record):
     review_months: int = Field(12, ge=1, le=60, description="How many months a record stays current after review.")
     handout_paper: Literal["A4", "letter"] = Field("A4", description="Paper size of the handout PDFs.")
     clinic: Annotated[Clinic, BeforeValidator(lambda v: {} if v is None else v)] = Field(
-        default_factory=Clinic, description="Optional clinic details printed on handouts."
+        default_factory=Clinic,
+        description="Optional clinic details printed on handouts. Leave them out for blank write-in lines.",
+        json_schema_extra=_null_allowed,
     )
     voice_allowed: list[Text] = Field(
         default_factory=list,
@@ -145,7 +169,7 @@ class SideEffect(Reviewed):
         default_factory=list,
         description="Signs that mean: call the care team right away. Shown boxed on drug pages and handouts.",
     )
-    sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
+    sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
     @property
     def title(self) -> str:
@@ -156,7 +180,7 @@ class SideEffect(Reviewed):
 
 
 class SideEffectRef(Record):
-    effect: Slug = Field(description="Slug of a file in content/side-effects/.")
+    effect: SideEffectSlug = Field(description="Slug of a file in content/side-effects/.")
     note: Text | None = Field(None, description="What is particular to this drug, e.g. 'around the eyes'.")
     reported_in: Literal["adults", "children"] | None = Field(
         None,
@@ -177,13 +201,23 @@ EffectEntry = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": SLUG_PATTERN, "description": "Slug of a file in content/side-effects/."},
+                {
+                    "type": "string",
+                    "pattern": SLUG_PATTERN,
+                    "description": "Slug of a file in content/side-effects/.",
+                    REFERS_TO: "side-effects",
+                },
                 {
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["effect"],
                     "properties": {
-                        "effect": {"type": "string", "pattern": SLUG_PATTERN},
+                        "effect": {
+                            "type": "string",
+                            "pattern": SLUG_PATTERN,
+                            "description": "Slug of a file in content/side-effects/.",
+                            REFERS_TO: "side-effects",
+                        },
                         "note": {"type": "string", "description": "What is particular to this drug."},
                         "reported_in": {
                             "enum": ["adults", "children"],
@@ -219,7 +253,7 @@ class Study(Record):
     year: int = Field(ge=1950, le=2100, description="Year the results were published.")
     people: Text = Field(description="Who took part, e.g. '405 adults with ALL that came back'.")
     found: Text = Field(description="What was found, in plain words, without overstating it.")
-    source: Slug = Field(description="Slug from content/sources.yaml.")
+    source: SourceSlug = Field(description="Slug from content/sources.yaml.")
 
 
 class AudienceUse(Record):
@@ -229,7 +263,7 @@ class AudienceUse(Record):
         description="A shorter used_for for the handout, where the full text is too long. It must keep every "
         "use. Without it the handout prints used_for whole.",
     )
-    conditions: list[Slug] = Field(min_length=1, description="Slugs of files in content/conditions/.")
+    conditions: list[ConditionSlug] = Field(min_length=1, description="Slugs of files in content/conditions/.")
     how_given: HowGiven | None = Field(None, description="Replaces the drug's how_given for this audience.")
     side_effects: SideEffectTiers = Field(
         default_factory=SideEffectTiers, description="Added to the drug's side effects for this audience."
@@ -246,14 +280,14 @@ class Drug(Reviewed):
     generic_name: Text = Field(description="Generic name, e.g. 'Inotuzumab ozogamicin'.")
     brand_names: list[Text] = Field(default_factory=list, description="Brand names as the sources give them.")
     also_called: list[Text] = Field(default_factory=list, description="Short names, e.g. 'tisa-cel'.")
-    treatment_class: Slug = Field(alias="class", description="Slug of a file in content/classes/.")
+    treatment_class: ClassSlug = Field(alias="class", description="Slug of a file in content/classes/.")
     targets: list[Text] = Field(default_factory=list, description="What it attaches to or blocks, e.g. CD19.")
     what_it_is: Text = Field(description="One or two plain sentences: what kind of medicine this is.")
     how_it_works: Text = Field(description="How it works, in plain words, with terms explained.")
-    how_given: HowGiven
+    how_given: HowGiven = Field(description="How it is given: route, schedule, setting and what to expect.")
     audiences: Audiences = Field(description="Which audiences it is used in; each gets its own page.")
-    side_effects: SideEffectTiers
-    sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
+    side_effects: SideEffectTiers = Field(description="Side effects in three tiers, for every audience.")
+    sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -278,11 +312,15 @@ class GeneChange(Record):
 class Condition(Reviewed):
     name: Text = Field(description="Full name, e.g. 'Acute lymphocytic leukemia'.")
     short_name: Text = Field(description="Abbreviation, e.g. 'ALL'.")
-    what_it_is: Text
-    adult: ConditionAudience | None = None
-    child: ConditionAudience | None = None
-    gene_changes: list[GeneChange] = Field(default_factory=list)
-    sources: list[Slug] = Field(min_length=1)
+    what_it_is: Text = Field(description="What this type of leukemia is, in plain words.")
+    adult: ConditionAudience | None = Field(None, description="What it means for adults, where the sources say.")
+    child: ConditionAudience | None = Field(
+        None, description="What it means for children, written to parents, where the sources say."
+    )
+    gene_changes: list[GeneChange] = Field(
+        default_factory=list, description="Changes in the leukemia cells' genes that help choose the treatment."
+    )
+    sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
     @property
     def title(self) -> str:
@@ -291,12 +329,14 @@ class Condition(Reviewed):
 
 class TreatmentClass(Reviewed):
     name: Text = Field(description="Plain name, e.g. 'CAR T-cell therapy'.")
-    what_it_is: Text
-    how_it_works: Text
-    how_given: Text | None = None
+    what_it_is: Text = Field(description="One or two plain sentences: what kind of treatment this is.")
+    how_it_works: Text = Field(description="How it works, in plain words, with terms explained.")
+    how_given: Text | None = Field(None, description="How treatments of this kind are usually given.")
     steps: list[Text] = Field(default_factory=list, description="Steps of treatment, in order, where it has them.")
-    part_of: Slug | None = Field(None, description="A broader class this belongs to.")
-    sources: list[Slug] = Field(min_length=1)
+    part_of: ClassSlug | None = Field(
+        None, description="Slug of a broader kind of treatment in content/classes/ that this one belongs to."
+    )
+    sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
     @property
     def title(self) -> str:
@@ -309,10 +349,10 @@ class TreatmentClass(Reviewed):
 class Article(Reviewed):
     title: Text = Field(description="The page's title, e.g. 'Help and support'.")
     summary: Text = Field(description="One or two plain sentences: what the page offers. Shown in lists.")
-    sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
+    sources: list[SourceSlug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
 
 class GlossaryTerm(Record):
-    term: Text
-    definition: Text
+    term: Text = Field(description="The word or short name as readers meet it, e.g. 'CD19'.")
+    definition: Text = Field(description="What it means, in one or two plain sentences.")
     also: list[Text] = Field(default_factory=list, description="Other spellings that should link here.")
