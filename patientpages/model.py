@@ -53,7 +53,10 @@ def _voiced_schema(item: dict) -> WithJsonSchema:
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["adult", "child"],
-                    "properties": {"adult": item, "child": item},
+                    "properties": {
+                        "adult": {**item, "description": "Wording on adult pages, speaking to 'you'."},
+                        "child": {**item, "description": "Wording on child pages, to parents about 'your child'."},
+                    },
                     "description": "Separate wording for adult pages ('you') and child pages ('your child').",
                 },
             ]

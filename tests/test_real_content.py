@@ -203,8 +203,8 @@ def _pdf(out, name: str) -> str:
     return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out / "handouts" / name).pages)
 
 
-def test_child_pages_show_the_adult_warnings_labelled(real):
-    _, site = real
+def test_child_pages_show_the_adult_warnings_labelled(real_site):
+    _, site = real_site
     ino = _effects(site, "children/inotuzumab-ozogamicin/")
     for name in ("Liver damage", "Infusion reactions", "Serious infections", "Heart rhythm changes", "High bilirubin"):
         assert "Reported in adults. Ask your child’s care team whether this applies." in ino[name], name
@@ -213,8 +213,8 @@ def test_child_pages_show_the_adult_warnings_labelled(real):
     assert "Reported" not in blina["Cytokine release syndrome (CRS)"]
 
 
-def test_adult_pages_label_what_only_the_childhood_source_reports(real):
-    _, site = real
+def test_adult_pages_label_what_only_the_childhood_source_reports(real_site):
+    _, site = real_site
     ritux = _effects(site, "adults/rituximab/")
     assert "Reported in children. Ask your care team whether this applies to you." in ritux["Weaker immune system"]
     assert "Reported" not in ritux["Infusion reactions"]
@@ -222,8 +222,8 @@ def test_adult_pages_label_what_only_the_childhood_source_reports(real):
     assert "Burkitt leukemia" in site.soup("adults/rituximab/").find(id="for-title").parent.get_text()
 
 
-def test_no_page_or_handout_speaks_to_the_wrong_reader(real, real_with_handouts):
-    result, site = real
+def test_no_page_or_handout_speaks_to_the_wrong_reader(real_site, real_with_handouts):
+    result, site = real_site
     assert [str(w) for w in result.warnings] == []  # the voice, starter text, box and source rules all pass
     out = real_with_handouts[0]
     for pdf in (out / "handouts").glob("*-adult.pdf"):
@@ -243,16 +243,16 @@ def test_handouts_print_every_use_and_the_help_line(real_with_handouts):
     assert "(reported in adults)" in _pdf(out, "inotuzumab-ozogamicin-child.pdf")
 
 
-def test_the_help_page_is_linked_from_every_home(real):
-    _, site = real
+def test_the_help_page_is_linked_from_every_home(real_site):
+    _, site = real_site
     for home in ("", "adults/", "children/"):
         assert site.soup(home).find("a", href=lambda h: h and h.endswith("help/support/")), home
     text = _main_text(site, "help/support/")
     assert "Leukemia and Lymphoma Society" in text and "CancerCare" in text and "mental health" in text
 
 
-def test_tki_pages_say_they_cover_all_and_point_to_cml(real):
-    _, site = real
+def test_tki_pages_say_they_cover_all_and_point_to_cml(real_site):
+    _, site = real_site
     for slug in TKIS:
         page = site.soup(f"adults/{slug}/")
         assert "This page covers its use for ALL" in page.find("main").get_text(" "), slug
@@ -265,8 +265,8 @@ def test_tki_pages_say_they_cover_all_and_point_to_cml(real):
     assert "Chronic myeloid leukemia (CML)" in [h.get_text(strip=True) for h in site.soup("children/").select("h2")]
 
 
-def test_corrections_from_the_review(real):
-    result, site = real
+def test_corrections_from_the_review(real_site):
+    result, site = real_site
     revumenib = _effects(site, "adults/revumenib/")
     assert "Infections" in revumenib and "Serious infections" not in revumenib
     assert "It targets menin." in _main_text(site, "adults/revumenib/")
@@ -289,8 +289,8 @@ def test_corrections_from_the_review(real):
 
 
 @pytest.mark.skipif(not SEED_TOOL.exists(), reason="the shared seed_overlap tool is not beside this checkout")
-def test_built_pages_share_no_run_of_words_with_the_sources(real):
+def test_built_pages_share_no_run_of_words_with_the_sources(real_site):
     # A note joined to a side effect's name can repeat a source where neither does alone.
-    _, site = real
+    _, site = real_site
     result = subprocess.run([sys.executable, str(SEED_TOOL), str(site.out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
