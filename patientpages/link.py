@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import typing
 from dataclasses import dataclass, field
 
 from . import model
@@ -13,8 +14,16 @@ from .errors import Problem, problem_at
 
 AUDIENCES = model.AUDIENCES
 TIERS = ("urgent", "serious", "common")
-# Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome)
-CROSS_LINK = re.compile(r"\]\(\s*(?P<kind>drug|side-effect|condition|class|glossary):(?P<slug>[^)\s]*)\s*\)")
+# Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome). Every
+# place Markdown allows a link destination is searched, across line breaks: inline `](kind:slug "title")`,
+# `](<kind:slug>)`, and reference definitions `[label]: kind:slug`; a bare `<kind:slug>` is refused, since
+# Python-Markdown would show it as text.
+KINDS = "drug|side-effect|condition|class|glossary"
+CROSS_LINK = re.compile(
+    rf"(?:(?P<inline>\]\(\s*<?)|(?P<reference>^[ ]{{0,3}}\[[^\]\n]+\]:\s*<?)|<)"
+    rf"(?P<kind>{KINDS}):(?P<slug>[^\s)>\"']*)",
+    re.M,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class SiteGraph:
     condition_drugs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     class_drugs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     review_due: dict[str, dt.date] = field(default_factory=dict)  # drug slug -> date
+    glossary_ids: dict[str, str] = field(default_factory=dict)  # cross-link slug -> anchor id on the glossary page
 
     def use(self, slug: str, audience: str) -> DrugUse | None:
         return self.uses.get((slug, audience))
@@ -61,7 +71,7 @@ class SiteGraph:
     def class_chain(self, slug: str) -> list[str]:
         """The class and the broader ones it is part of, narrowest first."""
         chain = []
-        while slug and slug not in chain:
+        while slug and slug in self.content.classes and slug not in chain:
             chain.append(slug)
             slug = self.content.classes[slug].record.part_of
         return chain
@@ -78,6 +88,9 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for entry in [*content.conditions.values(), *content.classes.values()]:
         check.narratives(entry, allowed=("",))
     graph = SiteGraph(content)
+    terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
+    for term, id_ in zip(terms, glossary_ids(terms), strict=True):
+        graph.glossary_ids.setdefault(anchor(term), id_)
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)
     _check_class_cycles(content, problems)
@@ -96,7 +109,15 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
     check.narratives(entry, allowed=tuple(audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
     months = graph.content.site.record.review_months
-    graph.review_due[entry.slug] = drug.review_due or _add_months(drug.reviewed, months)
+    due = drug.review_due or _add_months(drug.reviewed, months)
+    if due is None:
+        check.problems.append(
+            entry.doc.problem(
+                ("reviewed",), f"the next review ({months} months later) would fall after the year 9999; check the date"
+            )
+        )
+    else:
+        graph.review_due[entry.slug] = due
     for audience in audiences:
         use: model.AudienceUse = getattr(drug.audiences, audience)
         base = ("audiences", audience)
@@ -126,9 +147,12 @@ def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> d
     }
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    """`day` plus `months`, on the last day of the month where that day does not exist; None past year 9999."""
     year, month = divmod(day.month - 1 + months, 12)
     target_year, target_month = day.year + year, month + 1
+    if target_year > dt.MAXYEAR:
+        return None
     for d in (day.day, 30, 29, 28):
         try:
             return dt.date(target_year, target_month, d)
@@ -205,22 +229,29 @@ class _Checker:
             self.cross_links(text)
 
     def cross_links(self, text) -> None:
-        glossary = {anchor(g.record.term) for g in self.content.glossary}
-        for number, line in enumerate(text.text.splitlines(), 1):
-            for m in CROSS_LINK.finditer(line):
-                kind, slug = m["kind"], m["slug"]
-                folder = {
-                    "drug": "drugs",
-                    "class": "classes",
-                    "condition": "conditions",
-                    "side-effect": "side-effects",
-                    "glossary": "glossary",
-                }[kind]
-                known = glossary if kind == "glossary" else self.targets[folder]
-                if slug not in known and slug not in self.content.invalid.get(folder, ()):
-                    self.problems.append(
-                        problem_at(text.path, number, m.start("slug") + 1, unknown(folder, slug, known))
+        glossary = {anchor(typing.cast(model.GlossaryTerm, g.record).term) for g in self.content.glossary}
+        for m in CROSS_LINK.finditer(text.text):
+            kind, slug = m["kind"], m["slug"]
+            before = text.text[: m.start("kind")]
+            where = (before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+            if not (m["inline"] or m["reference"]):
+                self.problems.append(
+                    problem_at(
+                        text.path, *where, f"write this link as [text]({kind}:{slug}); <{kind}:...> is shown as text"
                     )
+                )
+                continue
+            folder = {
+                "drug": "drugs",
+                "class": "classes",
+                "condition": "conditions",
+                "side-effect": "side-effects",
+                "glossary": "glossary",
+            }[kind]
+            known = glossary if kind == "glossary" else self.targets[folder]
+            if slug not in known and slug not in self.content.invalid.get(folder, ()):
+                line, column = where
+                self.problems.append(problem_at(text.path, line, column + len(kind) + 1, unknown(folder, slug, known)))
 
 
 _PLACES = {
@@ -241,5 +272,19 @@ def unknown(kind: str, slug: str, known) -> str:
 
 
 def anchor(term: str) -> str:
-    """The id of a glossary term on the glossary page."""
+    """The slug that cross-links use for a glossary term: [CD19](glossary:cd19)."""
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+def glossary_ids(terms: list[str]) -> list[str]:
+    """An id for each term on the glossary page: prefixed, so no term ("Main") can take an id the page layout
+    uses; never empty (a term of punctuation); unique (terms differing only in case)."""
+    ids: list[str] = []
+    for n, term in enumerate(terms, 1):
+        base = f"term-{anchor(term) or n}"
+        id_, count = base, 1
+        while id_ in ids:
+            count += 1
+            id_ = f"{base}-{count}"
+        ids.append(id_)
+    return ids

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildFailed, problem_at
-from .link import AUDIENCES, TIERS, SiteGraph, anchor
+from .link import AUDIENCES, TIERS, SiteGraph, glossary_ids
 
 AUDIENCE_PATH = {"adult": "adults", "child": "children"}
 AUDIENCE_LABEL = {"adult": "Adults", "child": "Children"}
@@ -105,7 +105,12 @@ def plan(graph: SiteGraph) -> list[Page]:
             "glossary/",
             "Glossary",
             "glossary.html",
-            {"terms": sorted(((anchor(g.record.term), g.record) for g in c.glossary), key=lambda t: t[1].term.lower())},
+            {
+                "terms": sorted(
+                    zip(glossary_ids([g.record.term for g in c.glossary]), (g.record for g in c.glossary), strict=True),
+                    key=lambda t: t[1].term.lower(),
+                )
+            },
             inputs=[g.doc.path for g in c.glossary[:1]],
         )
     )

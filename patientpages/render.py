@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin
@@ -31,11 +32,21 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def template_problem(err: jinja2.TemplateError, template: Path, what: str) -> Problem:
-    """A template mistake is the editor's to fix too: name the template file and line."""
-    name = getattr(err, "filename", None) or template
+def template_problem(err: Exception, template: Path, what: str) -> Problem | None:
+    """A template mistake is the editor's to fix too: name the template file and line. A runtime error
+    (`{{ 1 // 0 }}`, text + number) is placed by the template's own frame in the traceback, which Jinja
+    rewrites to the template's file and line; an error with no such frame is not a template mistake (None)."""
+    if isinstance(err, jinja2.TemplateError):
+        name = getattr(err, "filename", None) or template
+        return problem_at(
+            name, getattr(err, "lineno", None) or 1, 1, f"template error while rendering {what}: {err.message}"
+        )
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.endswith(".py")]
+    if not frames:
+        return None
+    frame = frames[-1]
     return problem_at(
-        name, getattr(err, "lineno", None) or 1, 1, f"template error while rendering {what}: {err.message}"
+        frame.filename, frame.lineno or 1, 1, f"template error while rendering {what}: {type(err).__name__}: {err}"
     )
 
 
@@ -58,7 +69,7 @@ def render(page: Page, env: jinja2.Environment, graph: SiteGraph) -> str:
             audience = page.audience if page.audience in audiences else audiences[0]
             return link(drug_url(slug, audience))
         if kind == "glossary":
-            return link("glossary/") + "#" + slug
+            return link("glossary/") + "#" + graph.glossary_ids.get(slug, slug)
         folder = {"side-effect": "side-effects", "condition": "conditions", "class": "treatments"}[kind]
         return link(f"{folder}/{slug}/")
 
