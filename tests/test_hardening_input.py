@@ -145,6 +145,10 @@ CASES = {
         lambda p: (p.content / "drugs/gammavec.yaml").mkdir(),
         "content/drugs/gammavec.yaml:1:1: this is a folder, but its name says it is a file",
     ),
+    "10,000 nested brackets in a narrative (minutes in Markdown)": (
+        lambda p: p.file("drugs/alphamab.adult.md").write_text("[" * 10_000 + "x" + "]" * 10_000 + "\n"),
+        "content/drugs/alphamab.adult.md:1:21: brackets nested or left open more than 20 deep",
+    ),
     # --- silently accepted before ---
     "!!python/object/apply on a list": (
         lambda p: p.replace(
