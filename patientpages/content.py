@@ -8,18 +8,13 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model
+from . import kinds, model
 from .errors import BuildFailed, Problem, problem_at
 from .file_access import Access
 from .load import Document, TextFile, load_markdown, load_yaml
 from .records import to_record
 
-FOLDERS = {
-    "drugs": model.Drug,
-    "side-effects": model.SideEffect,
-    "conditions": model.Condition,
-    "classes": model.TreatmentClass,
-}
+FOLDERS = {kind.folder: kind.model for kind in kinds.KINDS}
 NARRATIVE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<audience>adult|child))?\.md$")
 RECORD = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 
@@ -47,19 +42,22 @@ class Content:
 
     @property
     def drugs(self) -> dict[str, Entry]:
-        return self.folders["drugs"]
+        return self.folders[kinds.DRUG.folder]
 
     @property
     def side_effects(self) -> dict[str, Entry]:
-        return self.folders["side-effects"]
+        return self.folders[kinds.SIDE_EFFECT.folder]
 
     @property
     def conditions(self) -> dict[str, Entry]:
-        return self.folders["conditions"]
+        return self.folders[kinds.CONDITION.folder]
 
     @property
     def classes(self) -> dict[str, Entry]:
-        return self.folders["classes"]
+        return self.folders[kinds.TREATMENT_CLASS.folder]
+
+    def of_kind(self, kind: kinds.Kind) -> dict[str, Entry]:
+        return self.folders[kind.folder]
 
     def files(self) -> list[Path]:
         out = [self.site.doc.path, *(e.doc.path for e in self.sources.values())]
@@ -75,12 +73,12 @@ def read_content(root: Path, problems: list[Problem], readable: tuple[Path, ...]
     link stage can report its problems in the same run. Files may be symlinks only into `root` or `readable`."""
     if not root.is_dir():
         raise BuildFailed([problem_at(root, 1, 1, "content folder not found")])
-    site = _read_single(root / "site.yaml", model.Site, problems, Access.of(root, *readable))
+    site = _read_single(root / kinds.SITE_FILE, model.Site, problems, Access.of(root, *readable))
     if site is None:
         raise BuildFailed(problems)  # every later stage needs the site settings
     access = Access.of(root, *readable, max_kb=typing.cast(model.Site, site.record).max_file_kb)
-    sources = _read_mapping(root / "sources.yaml", model.Source, problems, access)
-    glossary = _read_list(root / "glossary.yaml", model.GlossaryTerm, problems, access)
+    sources = _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems, access)
+    glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems, access)
     folders = {name: _read_folder(root / name, kind, problems, access) for name, kind in FOLDERS.items()}
     invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name]) for name in FOLDERS}
     _refuse_strays(root, problems)
@@ -173,7 +171,7 @@ def _read_folder(folder: Path, kind, problems, access: Access) -> dict[str, Entr
 
 
 def _refuse_strays(root: Path, problems) -> None:
-    expected = {"site.yaml", "sources.yaml", "glossary.yaml", *FOLDERS}
+    expected = {kinds.SITE_FILE, kinds.SOURCES_FILE, kinds.GLOSSARY_FILE, *FOLDERS}
     for path in sorted(root.iterdir()):
         if path.name not in expected and not path.name.startswith("."):
             problems.append(

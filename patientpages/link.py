@@ -8,20 +8,20 @@ import re
 import typing
 from dataclasses import dataclass, field
 
-from . import model
+from . import kinds, model
+from .audience import AUDIENCES, Audience
 from .content import Content, Entry
 from .errors import Problem, problem_at
 
-AUDIENCES = model.AUDIENCES
 TIERS = ("urgent", "serious", "common")
 # Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome). Every
 # place Markdown allows a link destination is searched, across line breaks: inline `](kind:slug "title")`,
 # `](<kind:slug>)`, and reference definitions `[label]: kind:slug`; a bare `<kind:slug>` is refused, since
 # Python-Markdown would show it as text.
-KINDS = "drug|side-effect|condition|class|glossary"
+LINK_KINDS = "|".join(map(re.escape, kinds.CROSS_LINK_KINDS))
 CROSS_LINK = re.compile(
     rf"(?:(?P<inline>\]\(\s*<?)|(?P<reference>^[ ]{{0,3}}\[[^\]\n]+\]:\s*<?)|<)"
-    rf"(?P<kind>{KINDS}):(?P<slug>[^\s)>\"']*)",
+    rf"(?P<kind>{LINK_KINDS}):(?P<slug>[^\s)>\"']*)",
     re.M,
 )
 
@@ -37,11 +37,12 @@ class DrugUse:
     """One drug as one audience meets it: what its page for that audience shows."""
 
     drug: Entry
-    audience: str
+    audience: Audience
     use: model.AudienceUse
     how_given: model.HowGiven
     tiers: dict[str, list[TierEntry]]
     narrative: str | None
+    serious_title: str | None = None  # a record's own heading for its serious tier, where its source says more
 
     @property
     def slug(self) -> str:
@@ -55,23 +56,24 @@ class DrugUse:
 @dataclass
 class SiteGraph:
     content: Content
-    uses: dict[tuple[str, str], DrugUse] = field(default_factory=dict)  # (drug, audience)
-    effect_drugs: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # effect -> audience -> drugs
-    condition_drugs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    class_drugs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    uses: dict[tuple[str, Audience], DrugUse] = field(default_factory=dict)  # (drug, audience)
+    # effect, condition or class -> audience -> drugs that list it
+    effect_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
+    condition_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
+    class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
     review_due: dict[str, dt.date] = field(default_factory=dict)  # drug slug -> date
     glossary_ids: dict[str, str] = field(default_factory=dict)  # cross-link slug -> anchor id on the glossary page
 
-    def use(self, slug: str, audience: str) -> DrugUse | None:
+    def use(self, slug: str, audience: Audience) -> DrugUse | None:
         return self.uses.get((slug, audience))
 
-    def audiences_of(self, slug: str) -> list[str]:
+    def audiences_of(self, slug: str) -> list[Audience]:
         return [a for a in AUDIENCES if (slug, a) in self.uses]
 
-    def class_chain(self, slug: str) -> list[str]:
-        """The class and the broader ones it is part of, narrowest first."""
-        chain = []
-        while slug and slug in self.content.classes and slug not in chain:
+    def class_chain(self, slug: str | None) -> list[str]:
+        """The class and the broader ones it is part of, narrowest first (stopping at one that is missing)."""
+        chain: list[str] = []
+        while slug and slug not in chain and slug in self.content.classes:
             chain.append(slug)
             slug = self.content.classes[slug].record.part_of
         return chain
@@ -80,13 +82,15 @@ class SiteGraph:
 def link(content: Content, problems: list[Problem]) -> SiteGraph:
     """Resolve references, adding each one that points nowhere to `problems`."""
     check = _Checker(content, problems)
-    for entry in [*content.side_effects.values(), *content.conditions.values(), *content.classes.values()]:
-        check.sources(entry, entry.record.sources, ("sources",))
+    for kind in kinds.KINDS:
+        if kind.narratives != "shared":
+            continue
+        for entry in content.of_kind(kind).values():
+            check.sources(entry, entry.record.sources, ("sources",))
+            check.narratives(entry, allowed=("",))
     for entry in content.classes.values():
         if entry.record.part_of:
-            check.ref(entry, "classes", entry.record.part_of, ("part_of",))
-    for entry in [*content.conditions.values(), *content.classes.values()]:
-        check.narratives(entry, allowed=("",))
+            check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
     graph = SiteGraph(content)
     terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
     for term, id_ in zip(terms, glossary_ids(terms), strict=True):
@@ -99,14 +103,14 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
 
 def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
     drug: model.Drug = entry.record
-    check.ref(entry, "classes", drug.treatment_class, ("class",))
+    check.ref(entry, kinds.TREATMENT_CLASS.folder, drug.treatment_class, ("class",))
     check.sources(entry, drug.sources, ("sources",))
-    audiences = [a for a in AUDIENCES if getattr(drug.audiences, a)]
+    audiences = [a for a in AUDIENCES if getattr(drug.audiences, a.slug)]
     if not audiences:
         check.problems.append(
             entry.doc.problem(("audiences",), "no audience: add 'adult:' and/or 'child:' under 'audiences'")
         )
-    check.narratives(entry, allowed=tuple(audiences))
+    check.narratives(entry, allowed=tuple(a.slug for a in audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
     months = graph.content.site.record.review_months
     due = drug.review_due or _add_months(drug.reviewed, months)
@@ -119,25 +123,30 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
     else:
         graph.review_due[entry.slug] = due
     for audience in audiences:
-        use: model.AudienceUse = getattr(drug.audiences, audience)
-        base = ("audiences", audience)
+        use: model.AudienceUse = getattr(drug.audiences, audience.slug)
+        base = ("audiences", audience.slug)
         for i, slug in enumerate(use.conditions):
-            if check.ref(entry, "conditions", slug, base + ("conditions", i)):
+            if check.ref(entry, kinds.CONDITION.folder, slug, base + ("conditions", i)):
                 graph.condition_drugs.setdefault(slug, {}).setdefault(audience, []).append(entry.slug)
         for i, study in enumerate(use.studies):
-            check.ref(entry, "sources", study.source, base + ("studies", i, "source"))
+            check.ref(entry, SOURCES, study.source, base + ("studies", i, "source"))
         check.tiers(entry, use.side_effects, base + ("side_effects",), also=drug.side_effects)
         tiers = _merge_tiers(drug.side_effects, use.side_effects)
         for tier in tiers.values():
             for item in tier:
                 if item.slug in graph.content.side_effects:
                     graph.effect_drugs.setdefault(item.slug, {}).setdefault(audience, []).append(entry.slug)
-        if drug.treatment_class in graph.content.classes:
-            for cls in graph.class_chain(drug.treatment_class):
-                graph.class_drugs.setdefault(cls, {}).setdefault(audience, []).append(entry.slug)
-        narrative = entry.narratives.get(audience)
+        for cls in graph.class_chain(drug.treatment_class):
+            graph.class_drugs.setdefault(cls, {}).setdefault(audience, []).append(entry.slug)
+        narrative = entry.narratives.get(audience.slug)
         graph.uses[(entry.slug, audience)] = DrugUse(
-            entry, audience, use, use.how_given or drug.how_given, tiers, narrative and narrative.text
+            entry,
+            audience,
+            use,
+            use.how_given or drug.how_given,
+            tiers,
+            narrative.text if narrative else None,
+            use.side_effects.serious_title or drug.side_effects.serious_title,
         )
 
 
@@ -179,13 +188,8 @@ class _Checker:
     def __init__(self, content: Content, problems: list[Problem]):
         self.content = content
         self.problems = problems
-        self.targets = {
-            "drugs": content.drugs,
-            "side-effects": content.side_effects,
-            "conditions": content.conditions,
-            "classes": content.classes,
-            "sources": content.sources,
-        }
+        self.targets: dict[str, dict[str, Entry]] = {k.folder: content.of_kind(k) for k in kinds.KINDS}
+        self.targets[SOURCES] = content.sources
 
     def ref(self, entry: Entry, kind: str, slug: str, key_path: tuple) -> bool:
         known = self.targets[kind]
@@ -198,7 +202,7 @@ class _Checker:
 
     def sources(self, entry: Entry, slugs, key_path: tuple) -> None:
         for i, slug in enumerate(slugs):
-            self.ref(entry, "sources", slug, key_path + (i,))
+            self.ref(entry, SOURCES, slug, key_path + (i,))
 
     def tiers(
         self, entry: Entry, tiers: model.SideEffectTiers, key_path: tuple, also: model.SideEffectTiers | None = None
@@ -209,7 +213,7 @@ class _Checker:
         for tier in TIERS:
             for i, ref in enumerate(getattr(tiers, tier)):
                 where = key_path + (tier, i)
-                if not self.ref(entry, "side-effects", ref.effect, where):
+                if not self.ref(entry, kinds.SIDE_EFFECT.folder, ref.effect, where):
                     continue
                 if ref.effect in seen:
                     self.problems.append(
@@ -241,26 +245,17 @@ class _Checker:
                     )
                 )
                 continue
-            folder = {
-                "drug": "drugs",
-                "class": "classes",
-                "condition": "conditions",
-                "side-effect": "side-effects",
-                "glossary": "glossary",
-            }[kind]
-            known = glossary if kind == "glossary" else self.targets[folder]
+            folder = GLOSSARY if kind == kinds.GLOSSARY else kinds.BY_NAME[kind].folder
+            known = glossary if kind == kinds.GLOSSARY else self.targets[folder]
             if slug not in known and slug not in self.content.invalid.get(folder, ()):
                 line, column = where
                 self.problems.append(problem_at(text.path, line, column + len(kind) + 1, unknown(folder, slug, known)))
 
 
-_PLACES = {
-    "drugs": ("drug", "content/drugs/"),
-    "side-effects": ("side effect", "content/side-effects/"),
-    "conditions": ("condition", "content/conditions/"),
-    "classes": ("class", "content/classes/"),
-    "sources": ("source", "content/sources.yaml"),
-    "glossary": ("glossary term", "content/glossary.yaml"),
+SOURCES, GLOSSARY = "sources", "glossary"  # references into the two shared files, beside the kinds' folders
+_PLACES = {k.folder: (k.noun, k.place) for k in kinds.KINDS} | {
+    SOURCES: ("source", f"content/{kinds.SOURCES_FILE}"),
+    GLOSSARY: ("glossary term", f"content/{kinds.GLOSSARY_FILE}"),
 }
 
 

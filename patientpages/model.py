@@ -15,8 +15,7 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Only a real YYYY-MM-DD date: a bare number would otherwise be read as seconds since 1970.
 Date = Annotated[dt.date, Strict()]
-Audience = Literal["adult", "child"]
-AUDIENCES: tuple[Audience, ...] = ("adult", "child")
+AudienceSlug = Literal["adult", "child"]  # the Audience values themselves live in audience.py
 
 
 class Record(BaseModel):
@@ -72,6 +71,10 @@ class SideEffect(Record):
     )
     sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
+    @property
+    def title(self) -> str:
+        return self.name
+
 
 # ---------- drugs ----------
 
@@ -111,8 +114,13 @@ EffectEntry = Annotated[
 
 class SideEffectTiers(Record):
     common: list[EffectEntry] = Field(default_factory=list, description="Common side effects.")
-    serious: list[EffectEntry] = Field(default_factory=list, description="Less common but serious.")
+    serious: list[EffectEntry] = Field(default_factory=list, description="Serious side effects.")
     urgent: list[EffectEntry] = Field(default_factory=list, description="Call your care team right away.")
+    serious_title: Text | None = Field(
+        None,
+        description="Heading over the serious tier where a source describes it more closely, e.g. "
+        "'Less common but serious side effects'. Without it: 'Serious side effects'.",
+    )
 
 
 class HowGiven(Record):
@@ -161,6 +169,10 @@ class Drug(Record):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @property
+    def title(self) -> str:
+        return self.generic_name
+
 
 # ---------- conditions and classes ----------
 
@@ -184,6 +196,10 @@ class Condition(Record):
     gene_changes: list[GeneChange] = Field(default_factory=list)
     sources: list[Slug] = Field(min_length=1)
 
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name != self.name else self.name
+
 
 class TreatmentClass(Record):
     name: Text = Field(description="Plain name, e.g. 'CAR T-cell therapy'.")
@@ -194,19 +210,22 @@ class TreatmentClass(Record):
     part_of: Slug | None = Field(None, description="A broader class this belongs to.")
     sources: list[Slug] = Field(min_length=1)
 
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+# ---------- articles: pages of plain guidance, such as help and support ----------
+
+
+class Article(Record):
+    title: Text = Field(description="The page's title, e.g. 'Help and support'.")
+    summary: Text = Field(description="One or two plain sentences: what the page offers. Shown in lists.")
+    reviewed: Date = Field(description="Date the page was last checked against its sources.")
+    sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
+
 
 class GlossaryTerm(Record):
     term: Text
     definition: Text
     also: list[Text] = Field(default_factory=list, description="Other spellings that should link here.")
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    "site": Site,
-    "source": Source,
-    "drug": Drug,
-    "side-effect": SideEffect,
-    "condition": Condition,
-    "class": TreatmentClass,
-    "glossary-term": GlossaryTerm,
-}

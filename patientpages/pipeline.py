@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks.policy import HEADERS_FILE_TEXT
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .file_access import Access, links_outside
+from .kinds import handout_url
 from .link import SiteGraph, link
 from .page_checks import page_problems
-from .plan import Page, handout_url, plan
+from .plan import Page, plan
+from .policy import HEADERS_FILE_TEXT
 from .reading import reading_grade
 from .render import environment, render, template_problem
 from .write import copy_static, output_lock, refuse_unsafe_output, staged, write_file

@@ -1,42 +1,60 @@
 """Decide every page the site will have: its address, its template, what it shows, and the files it came from.
 
-The plan is a plain list, so two pages meant for one address are caught before anything is written.
+The plan is a plain list, so two pages meant for one address are caught before anything is written. Addresses,
+templates and labels come from the registry (kinds.py); what a page shows is a typed view (views.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from . import kinds
+from .audience import AUDIENCES, Audience
+from .content import Entry
 from .errors import BuildFailed, problem_at
-from .link import AUDIENCES, TIERS, SiteGraph, glossary_ids
+from .kinds import Kind
+from .link import TIERS, SiteGraph, glossary_ids
+from .views import (
+    ArticleView,
+    AudienceHomeView,
+    AZRow,
+    AZView,
+    ClassNode,
+    ConditionGroup,
+    ConditionSection,
+    ConditionView,
+    DrugView,
+    EffectItem,
+    EmptyView,
+    GlossaryView,
+    HandoutListView,
+    HomeView,
+    Link,
+    ListView,
+    SideEffectView,
+    SignGroup,
+    Tier,
+    TreatmentView,
+    TreeView,
+    View,
+)
 
-AUDIENCE_PATH = {"adult": "adults", "child": "children"}
-AUDIENCE_LABEL = {"adult": "Adults", "child": "Children"}
-TIER_TITLE = {
-    "urgent": "Call your care team right away",
-    "serious": "Less common but serious",
-    "common": "Common side effects",
-}
-
-
-@dataclass(frozen=True)
-class Link:
-    title: str
-    url: str  # from the site root, e.g. "adults/blinatumomab/"
-    note: str = ""
+# How many related medicines a drug page lists; the class and condition pages list them all.
+RELATED_LIMIT = 8
 
 
 @dataclass
 class Page:
     url: str
+    kind: str  # a registry kind's name ("drug", "side-effect", ...), or a site page ("home", "index", ...)
     template: str
     title: str
     crumbs: list[Link]
     inputs: list[Path]
-    audience: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    view: View
+    audience: Audience | None = None
 
     @property
     def output(self) -> str:
@@ -44,15 +62,17 @@ class Page:
         return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
 
 
-def drug_url(slug: str, audience: str) -> str:
-    return f"{AUDIENCE_PATH[audience]}/{slug}/"
+HOME = Link("Home", kinds.HOME_URL)
 
 
-def handout_url(slug: str, audience: str) -> str:
-    return f"handouts/{slug}-{audience}.pdf"
-
-
-HOME = Link("Home", "")
+def tier_title(tier: str, audience: Audience, serious_title: str | None = None) -> str:
+    """A tier's heading in the reader's voice. "Serious" claims no frequency: only a record may say "less
+    common", where its source does."""
+    if tier == "urgent":
+        return f"Call {audience.your} care team right away"
+    if tier == "serious":
+        return serious_title or "Serious side effects"
+    return "Common side effects"
 
 
 def plan(graph: SiteGraph) -> list[Page]:
@@ -61,60 +81,15 @@ def plan(graph: SiteGraph) -> list[Page]:
     for audience in AUDIENCES:
         pages.append(_audience_home(graph, audience))
         pages.append(_handout_index(graph, audience))
-        for slug in sorted(c.drugs):
-            if graph.use(slug, audience):
-                pages.append(_drug_page(graph, slug, audience))
-    pages.append(
-        _index(
-            graph,
-            "side-effects/",
-            "Side effects",
-            "side_effects_index.html",
-            {
-                "items": sorted(
-                    (Link(e.record.name, f"side-effects/{s}/") for s, e in c.side_effects.items()),
-                    key=lambda link: link.title.lower(),
-                )
-            },
-        )
-    )
-    pages += [_side_effect_page(graph, slug) for slug in sorted(c.side_effects)]
-    pages.append(
-        _index(
-            graph,
-            "conditions/",
-            "Types of leukemia",
-            "conditions_index.html",
-            {
-                "items": [
-                    Link(f"{e.record.name} ({e.record.short_name})", f"conditions/{s}/", e.record.what_it_is)
-                    for s, e in sorted(c.conditions.items())
-                ]
-            },
-        )
-    )
-    pages += [_condition_page(graph, slug) for slug in sorted(c.conditions)]
-    pages.append(
-        _index(graph, "treatments/", "Kinds of treatment", "treatments_index.html", {"tree": _class_tree(graph, None)})
-    )
-    pages += [_class_page(graph, slug) for slug in sorted(c.classes)]
-    pages.append(_a_to_z(graph))
-    pages.append(
-        _index(
-            graph,
-            "glossary/",
-            "Glossary",
-            "glossary.html",
-            {
-                "terms": sorted(
-                    zip(glossary_ids([g.record.term for g in c.glossary]), (g.record for g in c.glossary), strict=True),
-                    key=lambda t: t[1].term.lower(),
-                )
-            },
-            inputs=[g.doc.path for g in c.glossary[:1]],
-        )
-    )
-    pages.append(Page("404.html", "not_found.html", "Page not found", [HOME], [c.site.doc.path]))
+    for kind in kinds.KINDS:
+        if c.of_kind(kind) or kind is kinds.DRUG:  # the A–Z stays at its address even while empty
+            pages.append(INDEXES.get(kind.name, _record_list)(graph, kind))
+        page_of = PLANNERS.get(kind.name, _article_page)
+        for slug in sorted(c.of_kind(kind)):
+            pages += page_of(graph, kind, slug)
+    pages.append(_glossary(graph))
+    site = [c.site.doc.path]
+    pages.append(Page(kinds.NOT_FOUND_URL, "not-found", "not_found.html", "Page not found", [HOME], site, EmptyView()))
     refuse_collisions(pages)
     return pages
 
@@ -132,260 +107,304 @@ def refuse_collisions(pages: list[Page]) -> None:
                     source,
                     1,
                     1,
-                    f"two pages would be written to site/{page.output}: "
-                    f"this one and the one from {other}; rename one slug",
+                    f"two pages would be written to site/{page.output}: this one and the one from {other}; "
+                    "rename one slug",
                 )
             )
     if problems:
         raise BuildFailed(problems)
 
 
-def _index(graph, url, title, template, data, inputs=None) -> Page:
-    return Page(url, template, title, [HOME], inputs or [graph.content.site.doc.path], data=data)
+# ---------- site pages ----------
 
 
 def _home(graph: SiteGraph) -> Page:
     c = graph.content
-    counts = {a: sum(1 for s in c.drugs if graph.use(s, a)) for a in AUDIENCES}
-    return Page("", "home.html", c.site.record.title, [], [c.site.doc.path], data={"counts": counts})
+    counts = {a.slug: sum(1 for s in c.drugs if graph.use(s, a)) for a in AUDIENCES}
+    view = HomeView(counts, _help_links(graph))
+    return Page(kinds.HOME_URL, "home", "home.html", c.site.record.title, [], [c.site.doc.path], view)
 
 
-def _drug_links(graph: SiteGraph, slugs, audience: str) -> list[Link]:
-    out = []
-    for slug in sorted(set(slugs)):
-        drug = graph.content.drugs[slug].record
-        brands = ", ".join(drug.brand_names)
-        out.append(Link(drug.generic_name, drug_url(slug, audience), brands))
-    return out
+def _help_links(graph: SiteGraph) -> tuple[Link, ...]:
+    entries = graph.content.of_kind(kinds.HELP)
+    return tuple(Link(e.record.title, kinds.HELP.page_url(s), e.record.summary) for s, e in sorted(entries.items()))
 
 
-def _audience_home(graph: SiteGraph, audience: str) -> Page:
+def _audience_crumbs(audience: Audience) -> list[Link]:
+    return [HOME, Link(audience.label, kinds.audience_home_url(audience))]
+
+
+def _audience_home(graph: SiteGraph, audience: Audience) -> Page:
     c = graph.content
-    by_condition = []
+    groups = []
     for slug, entry in sorted(c.conditions.items()):
         drugs = graph.condition_drugs.get(slug, {}).get(audience, [])
         if drugs:
-            section = getattr(entry.record, audience)
-            by_condition.append(
-                {
-                    "condition": entry.record,
-                    "url": f"conditions/{slug}/",
-                    "summary": section.summary if section else entry.record.what_it_is,
-                    "drugs": _drug_links(graph, drugs, audience),
-                }
-            )
-    title = "Treatments for adults" if audience == "adult" else "Treatments for children"
+            section = getattr(entry.record, audience.slug)
+            summary = section.summary if section else entry.record.what_it_is
+            url = kinds.CONDITION.page_url(slug)
+            groups.append(ConditionGroup(entry.record, url, summary, _drug_links(graph, drugs, audience)))
+    view = AudienceHomeView(audience, tuple(groups), kinds.handout_index_url(audience), _help_links(graph))
+    title = f"Treatments for {audience.people}"
     return Page(
-        f"{AUDIENCE_PATH[audience]}/",
-        "audience_home.html",
-        title,
-        [HOME],
-        [c.site.doc.path],
-        audience,
-        {"by_condition": by_condition, "handouts": f"handouts/{AUDIENCE_PATH[audience]}/"},
+        kinds.audience_home_url(audience), "audience-home", "audience_home.html", title, [HOME],
+        [c.site.doc.path], view, audience,
+    )  # fmt: skip
+
+
+def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
+    slugs = [s for s in graph.content.drugs if graph.use(s, audience)]
+    items = tuple(
+        Link(d.title, kinds.handout_url(slug, audience), d.note)
+        for slug, d in zip(sorted(set(slugs)), _drug_links(graph, slugs, audience), strict=True)
     )
-
-
-def _handout_index(graph: SiteGraph, audience: str) -> Page:
-    items = [
-        Link(d.title, handout_url(d.url.split("/")[1], audience), d.note)
-        for d in _drug_links(graph, [s for s in graph.content.drugs if graph.use(s, audience)], audience)
-    ]
-    title = f"Printable handouts for {'adults' if audience == 'adult' else 'parents and caregivers'}"
-    crumbs = [HOME, Link(AUDIENCE_LABEL[audience], f"{AUDIENCE_PATH[audience]}/")]
+    title = f"Printable handouts for {audience.readers}"
     return Page(
-        f"handouts/{AUDIENCE_PATH[audience]}/",
-        "handouts_index.html",
-        title,
-        crumbs,
-        [graph.content.site.doc.path],
-        audience,
-        {"items": items},
-    )
+        kinds.handout_index_url(audience), "handout-list", "handouts_index.html", title,
+        _audience_crumbs(audience), [graph.content.site.doc.path], HandoutListView(audience, items), audience,
+    )  # fmt: skip
 
 
-def _drug_page(graph: SiteGraph, slug: str, audience: str) -> Page:
+def _glossary(graph: SiteGraph) -> Page:
     c = graph.content
-    use = graph.use(slug, audience)
-    drug = use.record
-    tiers = []
-    for tier in TIERS:
-        items = []
-        for ref in use.tiers[tier]:
-            effect = c.side_effects[ref.slug].record
-            items.append(
-                {
-                    "name": effect.name,
-                    "url": f"side-effects/{ref.slug}/",
-                    "note": ref.note,
-                    "signs": effect.call_right_away,
-                    "slug": ref.slug,
-                }
-            )
-        tiers.append({"tier": tier, "title": TIER_TITLE[tier], "effects": items})
-    # The boxed signs come from the urgent tier first, then from serious effects whose own record says
-    # which of their signs mean "call right away".
-    urgent_signs = _unique(sign for t in tiers if t["tier"] != "common" for e in t["effects"] for sign in e["signs"])
-    urgent_groups, shown = [], set()
-    for effect in (e for t in tiers if t["tier"] != "common" for e in t["effects"]):
-        signs = [s for s in effect["signs"] if s.lower() not in shown]
-        shown.update(s.lower() for s in signs)
-        if signs:
-            urgent_groups.append({"name": _mid_sentence(effect["name"]), "url": effect["url"], "signs": signs})
-    other = [a for a in graph.audiences_of(slug) if a != audience]
-    related = _related(graph, slug, audience)
-    cls = c.classes[drug.treatment_class]
-    conditions = [
-        Link(f"{c.conditions[s].record.name} ({c.conditions[s].record.short_name})", f"conditions/{s}/")
-        for s in use.use.conditions
-    ]
-    inputs = [use.drug.doc.path] + [t.path for a, t in use.drug.narratives.items() if a == audience]
-    crumbs = [HOME, Link(AUDIENCE_LABEL[audience], f"{AUDIENCE_PATH[audience]}/")]
-    return Page(
-        drug_url(slug, audience),
-        "drug.html",
-        drug.generic_name,
-        crumbs,
-        inputs,
-        audience,
-        {
-            "drug": drug,
-            "slug": slug,
-            "use": use.use,
-            "how_given": use.how_given,
-            "narrative": use.narrative,
-            "tiers": tiers,
-            "urgent_signs": urgent_signs,
-            "urgent_groups": urgent_groups,
-            "treatment_class": Link(cls.record.name, f"treatments/{cls.slug}/"),
-            "conditions": conditions,
-            "other_audience": Link(AUDIENCE_LABEL[other[0]], drug_url(slug, other[0])) if other else None,
-            "related": related,
-            "handout": handout_url(slug, audience),
-            "sources": [c.sources[s].record for s in drug.sources],
-            "study_sources": {s.source: c.sources[s.source].record for s in use.use.studies},
-            "review_due": graph.review_due[slug],
-        },
+    ids = glossary_ids([g.record.term for g in c.glossary])
+    terms = tuple(sorted(zip(ids, (g.record for g in c.glossary), strict=True), key=lambda t: t[1].term.lower()))
+    inputs = [g.doc.path for g in c.glossary[:1]] or [c.site.doc.path]
+    return Page(kinds.GLOSSARY_URL, "glossary", "glossary.html", "Glossary", [HOME], inputs, GlossaryView(terms))
+
+
+# ---------- list pages, one per kind ----------
+
+
+def _index_page(graph: SiteGraph, kind: Kind, view: View) -> Page:
+    return Page(kind.index_url, "index", kind.index_template, kind.label, [HOME], [graph.content.site.doc.path], view)
+
+
+def _record_list(graph: SiteGraph, kind: Kind) -> Page:
+    """Every record of a kind by title, with its own one-line summary where it has one."""
+    entries = graph.content.of_kind(kind).items()
+    items = [Link(e.record.title, kind.page_url(s), getattr(e.record, "summary", "")) for s, e in entries]
+    return _index_page(graph, kind, ListView(tuple(sorted(items, key=lambda link: link.title.lower()))))
+
+
+def _condition_list(graph: SiteGraph, kind: Kind) -> Page:
+    items = tuple(
+        Link(e.record.title, kind.page_url(s), e.record.what_it_is) for s, e in sorted(graph.content.conditions.items())
     )
+    return _index_page(graph, kind, ListView(items))
 
 
-def _related(graph: SiteGraph, slug: str, audience: str) -> list[Link]:
-    """Drugs of the same class or for the same condition, for the same audience."""
-    drug = graph.content.drugs[slug].record
-    same_class = graph.class_drugs.get(drug.treatment_class, {}).get(audience, [])
-    use = graph.use(slug, audience).use
-    same_condition = [d for cond in use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])]
-    return _drug_links(graph, [d for d in [*same_class, *same_condition] if d != slug], audience)
+def _class_list(graph: SiteGraph, kind: Kind) -> Page:
+    return _index_page(graph, kind, TreeView(_class_tree(graph, None)))
 
 
-def _side_effect_page(graph: SiteGraph, slug: str) -> Page:
-    entry = graph.content.side_effects[slug]
-    users = graph.effect_drugs.get(slug, {})
-    by_audience = {a: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
-    crumbs = [HOME, Link("Side effects", "side-effects/")]
-    return Page(
-        f"side-effects/{slug}/",
-        "side_effect.html",
-        entry.record.name,
-        crumbs,
-        [entry.doc.path],
-        data={
-            "effect": entry.record,
-            "by_audience": by_audience,
-            "sources": [graph.content.sources[s].record for s in entry.record.sources],
-        },
-    )
-
-
-def _condition_page(graph: SiteGraph, slug: str) -> Page:
-    entry = graph.content.conditions[slug]
-    users = graph.condition_drugs.get(slug, {})
-    sections = []
-    for audience in AUDIENCES:
-        section = getattr(entry.record, audience)
-        drugs = _drug_links(graph, users.get(audience, []), audience)
-        if section or drugs:
-            sections.append({"audience": audience, "summary": section.summary if section else None, "drugs": drugs})
-    crumbs = [HOME, Link("Types of leukemia", "conditions/")]
-    narrative = entry.narratives.get("")
-    return Page(
-        f"conditions/{slug}/",
-        "condition.html",
-        f"{entry.record.name} ({entry.record.short_name})",
-        crumbs,
-        [entry.doc.path] + ([narrative.path] if narrative else []),
-        data={
-            "condition": entry.record,
-            "sections": sections,
-            "narrative": narrative.text if narrative else None,
-            "sources": [graph.content.sources[s].record for s in entry.record.sources],
-        },
-    )
-
-
-def _class_tree(graph: SiteGraph, parent: str | None) -> list[dict]:
-    return [
-        {"link": Link(e.record.name, f"treatments/{s}/", e.record.what_it_is), "children": _class_tree(graph, s)}
-        for s, e in sorted(graph.content.classes.items(), key=lambda kv: kv[1].record.name.lower())
-        if e.record.part_of == parent
-    ]
-
-
-def _class_page(graph: SiteGraph, slug: str) -> Page:
-    entry = graph.content.classes[slug]
-    users = graph.class_drugs.get(slug, {})
-    crumbs = [HOME, Link("Kinds of treatment", "treatments/")]
-    crumbs += [
-        Link(graph.content.classes[p].record.name, f"treatments/{p}/") for p in reversed(graph.class_chain(slug)[1:])
-    ]
-    narrative = entry.narratives.get("")
-    return Page(
-        f"treatments/{slug}/",
-        "treatment.html",
-        entry.record.name,
-        crumbs,
-        [entry.doc.path] + ([narrative.path] if narrative else []),
-        data={
-            "treatment": entry.record,
-            "narrower": _class_tree(graph, slug),
-            "by_audience": {a: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES},
-            "narrative": narrative.text if narrative else None,
-            "sources": [graph.content.sources[s].record for s in entry.record.sources],
-        },
-    )
-
-
-def _a_to_z(graph: SiteGraph) -> Page:
+def _a_to_z(graph: SiteGraph, kind: Kind) -> Page:
     """Every generic, brand and short name, each leading to the drug's pages."""
     rows = []
     for slug, entry in graph.content.drugs.items():
         drug = entry.record
-        pages = [Link(AUDIENCE_LABEL[a], drug_url(slug, a)) for a in graph.audiences_of(slug)]
-        rows.append({"name": drug.generic_name, "kind": "generic", "see": None, "pages": pages})
-        for name in [*drug.brand_names, *drug.also_called]:
-            rows.append(
-                {
-                    "name": name,
-                    "kind": "brand" if name in drug.brand_names else "short name",
-                    "see": drug.generic_name,
-                    "pages": pages,
-                }
-            )
-    rows.sort(key=lambda r: r["name"].lower())
-    letters: dict[str, list] = {}
+        pages = tuple(Link(a.label, kind.page_url(slug, a)) for a in graph.audiences_of(slug))
+        rows.append(AZRow(drug.generic_name, "generic", None, pages))
+        rows += [AZRow(name, "brand", drug.generic_name, pages) for name in drug.brand_names]
+        rows += [AZRow(name, "short name", drug.generic_name, pages) for name in drug.also_called]
+    rows.sort(key=lambda r: r.name.lower())
+    letters: dict[str, list[AZRow]] = {}
     for row in rows:
-        first = row["name"][0].upper()
+        first = row.name[0].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(row)
-    return _index(graph, "drugs/", "Drugs A to Z", "drugs_az.html", {"letters": letters})
+    return _index_page(graph, kind, AZView({letter: tuple(rows) for letter, rows in letters.items()}))
 
 
-def _mid_sentence(name: str) -> str:
-    """'Cytokine release syndrome' reads as 'signs of cytokine release syndrome'; 'CRS' stays as it is."""
-    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+INDEXES: dict[str, Callable[[SiteGraph, Kind], Page]] = {
+    kinds.DRUG.name: _a_to_z,
+    kinds.CONDITION.name: _condition_list,
+    kinds.TREATMENT_CLASS.name: _class_list,
+}
 
 
-def _unique(items) -> list:
-    seen: dict = {}
-    for item in items:
-        seen.setdefault(item.lower(), item)
-    return list(seen.values())
+# ---------- record pages ----------
+
+
+def _sources(graph: SiteGraph, slugs: Iterable[str]) -> tuple:
+    return tuple(graph.content.sources[s].record for s in slugs)
+
+
+def _inputs(entry: Entry, narrative_key: str = "") -> list[Path]:
+    narrative = entry.narratives.get(narrative_key)
+    return [entry.doc.path] + ([narrative.path] if narrative else [])
+
+
+def _record_crumbs(kind: Kind) -> list[Link]:
+    return [HOME, Link(kind.label, kind.index_url)]
+
+
+def _drug_links(graph: SiteGraph, slugs: Iterable[str], audience: Audience) -> tuple[Link, ...]:
+    out = []
+    for slug in sorted(set(slugs)):
+        drug = graph.content.drugs[slug].record
+        out.append(Link(drug.generic_name, kinds.DRUG.page_url(slug, audience), ", ".join(drug.brand_names)))
+    return tuple(out)
+
+
+def _drug_pages(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
+    out = []
+    for audience in graph.audiences_of(slug):
+        view = drug_view(graph, slug, audience)
+        entry = graph.content.drugs[slug]
+        out.append(
+            Page(
+                kind.page_url(slug, audience),
+                kind.name,
+                kind.template,
+                view.drug.generic_name,
+                _audience_crumbs(audience),
+                _inputs(entry, audience.slug),
+                view,
+                audience,
+            )  # fmt: skip
+        )
+    return out
+
+
+def drug_view(graph: SiteGraph, slug: str, audience: Audience) -> DrugView:
+    c = graph.content
+    use = graph.use(slug, audience)
+    assert use is not None, (slug, audience)
+    drug = use.record
+    tiers = []
+    for tier in TIERS:
+        effects = []
+        for ref in use.tiers[tier]:
+            effect = c.side_effects[ref.slug].record
+            url = kinds.SIDE_EFFECT.page_url(ref.slug)
+            effects.append(EffectItem(ref.slug, effect.name, url, ref.note, tuple(effect.call_right_away)))
+        if effects:
+            title = tier_title(tier, audience, use.serious_title)
+            tiers.append(Tier(tier, title, tuple(effects)))
+    others = [a for a in graph.audiences_of(slug) if a != audience]
+    cls = c.classes[drug.treatment_class]
+    return DrugView(
+        drug=drug,
+        slug=slug,
+        audience=audience,
+        use=use.use,
+        how_given=use.how_given,
+        narrative=use.narrative,
+        tiers=tuple(tiers),
+        call_now=_call_now(tiers),
+        treatment_class=Link(cls.record.name, kinds.TREATMENT_CLASS.page_url(cls.slug)),
+        conditions=tuple(Link(c.conditions[s].record.title, kinds.CONDITION.page_url(s)) for s in use.use.conditions),
+        other_audience=Link(others[0].label, kinds.DRUG.page_url(slug, others[0])) if others else None,
+        related=_related(graph, slug, audience),
+        handout=kinds.handout_url(slug, audience),
+        sources=_sources(graph, drug.sources),
+        study_sources={s.source: c.sources[s.source].record for s in use.use.studies},
+        review_due=graph.review_due[slug],
+    )
+
+
+def _call_now(tiers: list[Tier]) -> tuple[SignGroup, ...]:
+    """The boxed signs: each urgent or serious side effect's own call-right-away signs, each sign once."""
+    groups, shown = [], set()
+    for effect in (e for t in tiers if t.tier != "common" for e in t.effects):
+        signs = tuple(s for s in effect.call_right_away if s.lower() not in shown)
+        shown.update(s.lower() for s in signs)
+        if signs:
+            groups.append(SignGroup(mid_sentence(effect.name), effect.url, signs))
+    return tuple(groups)
+
+
+def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...]:
+    """Up to RELATED_LIMIT drugs for the same audience, closest first: the same class, then the same
+    condition, each by name. A page stays small however many drugs the site holds."""
+    drug = graph.content.drugs[slug].record
+    use = graph.use(slug, audience)
+    assert use is not None
+    same_class = sorted(set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, [])) - {slug})
+    same_condition = sorted(
+        {d for cond in use.use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])}
+        - set(same_class)
+        - {slug}
+    )
+    chosen = [*same_class, *same_condition][:RELATED_LIMIT]
+    by_slug = dict(zip(sorted(chosen), _drug_links(graph, chosen, audience), strict=True))
+    return tuple(by_slug[s] for s in chosen)
+
+
+def _side_effect_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
+    entry = graph.content.side_effects[slug]
+    users = graph.effect_drugs.get(slug, {})
+    by_audience = {a.slug: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
+    view = SideEffectView(entry.record, by_audience, _sources(graph, entry.record.sources))
+    return [_record_page(kind, slug, entry, view)]
+
+
+def _record_page(kind: Kind, slug: str, entry: Entry, view: View, crumbs: list[Link] | None = None) -> Page:
+    return Page(
+        kind.page_url(slug), kind.name, kind.template, entry.record.title, crumbs or _record_crumbs(kind),
+        _inputs(entry), view,
+    )  # fmt: skip
+
+
+def _narrative(entry: Entry) -> str | None:
+    text = entry.narratives.get("")
+    return text.text if text else None
+
+
+def _condition_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
+    entry = graph.content.conditions[slug]
+    users = graph.condition_drugs.get(slug, {})
+    sections = []
+    for audience in AUDIENCES:
+        section = getattr(entry.record, audience.slug)
+        drugs = _drug_links(graph, users.get(audience, []), audience)
+        if section or drugs:
+            sections.append(ConditionSection(audience, section.summary if section else None, drugs))
+    sources = _sources(graph, entry.record.sources)
+    view = ConditionView(entry.record, tuple(sections), _narrative(entry), sources)
+    return [_record_page(kind, slug, entry, view)]
+
+
+def _class_tree(graph: SiteGraph, parent: str | None) -> tuple[ClassNode, ...]:
+    ordered = sorted(graph.content.classes.items(), key=lambda kv: kv[1].record.name.lower())
+    return tuple(
+        ClassNode(Link(e.record.name, kinds.TREATMENT_CLASS.page_url(s), e.record.what_it_is), _class_tree(graph, s))
+        for s, e in ordered
+        if e.record.part_of == parent
+    )
+
+
+def _class_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
+    entry = graph.content.classes[slug]
+    users = graph.class_drugs.get(slug, {})
+    crumbs = _record_crumbs(kind)
+    broader = reversed(graph.class_chain(slug)[1:])
+    crumbs += [Link(graph.content.classes[p].record.name, kind.page_url(p)) for p in broader]
+    by_audience = {a.slug: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
+    sources = _sources(graph, entry.record.sources)
+    view = TreatmentView(entry.record, _class_tree(graph, slug), by_audience, _narrative(entry), sources)
+    return [_record_page(kind, slug, entry, view, crumbs)]
+
+
+def _article_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
+    """Any kind without a planner of its own: the record, its narrative and its sources."""
+    entry = graph.content.of_kind(kind)[slug]
+    view = ArticleView(entry.record, _narrative(entry), _sources(graph, entry.record.sources))
+    return [_record_page(kind, slug, entry, view)]
+
+
+PLANNERS: dict[str, Callable[[SiteGraph, Kind, str], list[Page]]] = {
+    kinds.DRUG.name: _drug_pages,
+    kinds.SIDE_EFFECT.name: _side_effect_page,
+    kinds.CONDITION.name: _condition_page,
+    kinds.TREATMENT_CLASS.name: _class_page,
+}
+
+
+def mid_sentence(name: str) -> str:
+    """'Cytokine release syndrome' reads as 'signs of cytokine release syndrome'; 'CRS' and proper names with
+    another capital in their first word ('Stevens-Johnson syndrome') stay as they are."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[1:] == first[1:].lower() and first[0].isupper():
+        return name[0].lower() + name[1:]
+    return name

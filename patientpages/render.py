@@ -11,11 +11,12 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup, escape
 
-from . import narrative
-from .checks.policy import META_CSP
+from . import kinds, narrative
+from .audience import AUDIENCES
 from .errors import Problem, problem_at
 from .link import SiteGraph
-from .plan import Page, drug_url
+from .plan import Page
+from .policy import META_CSP
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -29,7 +30,14 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["long_date"] = lambda d: f"{d:%B} {d.day}, {d.year}"
     env.filters["iso_date"] = lambda d: d.isoformat()
+    env.filters["sentence"] = sentence
     return env
+
+
+def sentence(text: str) -> str:
+    """Text ending as a sentence, with one full stop: "405 adults" -> "405 adults.", "... ALL." stays."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
 
 
 def template_problem(err: Exception, template: Path, what: str) -> Problem | None:
@@ -56,6 +64,19 @@ def root_of(page: Page) -> str:
     return "../" * depth or "./"
 
 
+def cross_link_url(graph: SiteGraph, page: Page, kind: str, slug: str) -> str:
+    """Where `[text](kind:slug)` in a narrative leads, from the site root. A drug link goes to the page for
+    the reader's own audience where the drug has one."""
+    if kind == kinds.GLOSSARY:
+        return kinds.glossary_term_url(graph.glossary_ids.get(slug, slug))
+    registered = kinds.BY_NAME[kind]
+    if registered is kinds.DRUG:
+        audiences = graph.audiences_of(slug)
+        audience = page.audience if page.audience in audiences else audiences[0]
+        return registered.page_url(slug, audience)
+    return registered.page_url(slug)
+
+
 def render(page: Page, env: jinja2.Environment, graph: SiteGraph) -> str:
     root = root_of(page)
     site = graph.content.site.record
@@ -63,22 +84,21 @@ def render(page: Page, env: jinja2.Environment, graph: SiteGraph) -> str:
     def link(url: str) -> str:
         return root + url if url else root
 
-    def resolve(kind: str, slug: str) -> str:
-        if kind == "drug":
-            audiences = graph.audiences_of(slug)
-            audience = page.audience if page.audience in audiences else audiences[0]
-            return link(drug_url(slug, audience))
-        if kind == "glossary":
-            return link("glossary/") + "#" + graph.glossary_ids.get(slug, slug)
-        folder = {"side-effect": "side-effects", "condition": "conditions", "class": "treatments"}[kind]
-        return link(f"{folder}/{slug}/")
-
     def md(text: str | None) -> Markup:
+        resolve = lambda kind, slug: link(cross_link_url(graph, page, kind, slug))  # noqa: E731
         return Markup(narrative.to_html(text, resolve) if text else "")
 
     template = env.get_template(page.template)
     html = template.render(
-        page=page, site=site, link=link, md=md, csp=META_CSP, public_url=site.base_url + page.url, **page.data
+        page=page,
+        site=site,
+        link=link,
+        md=md,
+        csp=META_CSP,
+        public_url=site.base_url + page.url,
+        urls=kinds,
+        audiences=AUDIENCES,
+        **page.view.fields(),
     )
     return _with_print_addresses(html, site.base_url + page.url)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from . import kinds
 from .pipeline import BuildResult
 
 GRADE_AIM = 7.0
@@ -15,16 +16,12 @@ SOON = dt.timedelta(days=90)
 
 def too_hard(result: BuildResult) -> list[tuple[str, float]]:
     """Drug pages above the reading-grade limit."""
+    drug_pages = {p.output for p in result.pages if p.kind == kinds.DRUG.name}
     return [
         (out, g)
         for out, g in sorted(result.grades.items())
-        if g is not None and g > DRUG_PAGE_LIMIT and _is_drug_page(out)
+        if g is not None and g > DRUG_PAGE_LIMIT and out in drug_pages
     ]
-
-
-def _is_drug_page(out: str) -> bool:
-    parts = out.split("/")
-    return len(parts) == 3 and parts[0] in ("adults", "children")
 
 
 def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> str:

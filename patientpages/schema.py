@@ -5,15 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import model
+from . import kinds, model
 
-FILES = {
-    "site": model.Site,
-    "drug": model.Drug,
-    "side-effect": model.SideEffect,
-    "condition": model.Condition,
-    "class": model.TreatmentClass,
-}
+# One schema per file shape: the site settings, then one per registered kind of record.
+FILES: dict[str, type[model.Record]] = {"site": model.Site} | {k.name: k.model for k in kinds.KINDS}
 
 
 def schemas() -> dict[str, dict]:

@@ -12,6 +12,7 @@ from conftest import PROJECT, fingerprint, paths_for
 from patientpages.errors import BuildFailed
 from patientpages.pipeline import build
 from patientpages.plan import Page, refuse_collisions
+from patientpages.views import EmptyView
 
 
 def replace(path: Path, old: str, new: str) -> None:
@@ -118,8 +119,8 @@ def test_bad_input_names_file_line_and_problem(name, content_copy, tmp_path):
 
 def test_two_pages_for_one_path_are_refused(tmp_path):
     # Slugs live in separate folders, so real content cannot collide today; the plan still guards it.
-    one = Page("adults/x/", "drug.html", "X", [], [tmp_path / "drugs/x.yaml"])
-    two = Page("adults/x/", "drug.html", "X", [], [tmp_path / "drugs/x-copy.yaml"])
+    one = Page("adults/x/", "drug", "drug.html", "X", [], [tmp_path / "drugs/x.yaml"], EmptyView())
+    two = Page("adults/x/", "drug", "drug.html", "X", [], [tmp_path / "drugs/x-copy.yaml"], EmptyView())
     with pytest.raises(BuildFailed) as failed:
         refuse_collisions([one, two])
     assert str(failed.value.problems[0]).endswith(

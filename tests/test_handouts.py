@@ -13,9 +13,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from patientpages import handouts
+from patientpages import handouts, render
 from patientpages.errors import BuildFailed
-from patientpages.handouts import write_handouts
+from patientpages.handouts import cache, layout, write_handouts
+from patientpages.handouts import text as handout_text
 from patientpages.pipeline import Paths, build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,7 @@ def _build(out: Path, paper: str | None = None, **kw):
 
 
 def _drug_pages(result):
-    return [p for p in result.pages if p.template == "drug.html"]
+    return [p for p in result.pages if p.kind == "drug"]
 
 
 def _text(page: pypdf.PageObject) -> str:
@@ -77,7 +78,7 @@ def built(request, a4, letter):
 
 def test_a_handout_for_every_drug_page(built):
     size, out, result, messages = built
-    expected = sorted(p.data["handout"] for p in _drug_pages(result))
+    expected = sorted(p.view.handout for p in _drug_pages(result))
     assert expected and sorted(result.extra_outputs) == expected
     assert sorted(str(p.relative_to(out)) for p in (out / "handouts").glob("*.pdf")) == expected
     assert all(re.fullmatch(r"handouts/[a-z0-9-]+-(adult|child)\.pdf", e) for e in expected)
@@ -87,8 +88,8 @@ def test_a_handout_for_every_drug_page(built):
 def test_at_most_two_pages_of_the_chosen_paper(built):
     size, out, result, _ = built
     for page in _drug_pages(result):
-        pdf = pypdf.PdfReader(out / page.data["handout"])
-        assert 1 <= len(pdf.pages) <= 2, f"{page.data['handout']} on {size}: {len(pdf.pages)} pages"
+        pdf = pypdf.PdfReader(out / page.view.handout)
+        assert 1 <= len(pdf.pages) <= 2, f"{page.view.handout} on {size}: {len(pdf.pages)} pages"
         for p in pdf.pages:
             width, height = float(p.mediabox.width), float(p.mediabox.height)
             assert (round(width, 1), round(height, 1)) == pytest.approx(PAGE_POINTS[size], abs=0.2)
@@ -98,15 +99,15 @@ def test_the_words_a_nurse_relies_on(built):
     size, out, result, _ = built
     site = result.graph.content.site.record
     for page in _drug_pages(result):
-        data, name = page.data, page.data["handout"]
+        view, name = page.view, page.view.handout
         pages = _pages_text(out / name)
         text = " ".join(pages)
-        assert data["drug"].generic_name in pages[0], name
-        for brand in data["drug"].brand_names:
+        assert view.drug.generic_name in pages[0], name
+        for brand in view.drug.brand_names:
             assert brand in pages[0], name
-        for sign in data["urgent_signs"]:
+        for sign in view.urgent_signs:
             assert _flat(sign) in text, f"{name}: urgent sign {sign!r} missing"
-        if not data["urgent_signs"]:
+        if not view.urgent_signs:
             assert "Any sign that worries you, or any side effect that is new or getting worse" in text, name
         for label in WRITE_IN_LABELS:
             assert label in text, f"{name}: write-in {label!r} missing"
@@ -114,7 +115,7 @@ def test_the_words_a_nurse_relies_on(built):
             assert site.base_url + page.url in page_text, f"{name} page {number}: no address"
             assert f"page {number} of {len(pages)}" in page_text, f"{name} page {number}: no page count"
             assert "Last reviewed:" in page_text
-            for source in data["sources"]:
+            for source in view.sources:
                 assert _flat(source.title) in page_text, f"{name} page {number}: source missing"
         assert "page 1 of" in text
 
@@ -122,20 +123,20 @@ def test_the_words_a_nurse_relies_on(built):
 def test_sections_come_in_order_and_speak_to_the_audience(built):
     size, out, result, _ = built
     for page in _drug_pages(result):
-        text = " ".join(_pages_text(out / page.data["handout"]))
-        child = page.audience == "child"
+        text = " ".join(_pages_text(out / page.view.handout))
+        child = page.audience.slug == "child"
         order = [
-            page.data["drug"].generic_name,
+            page.view.drug.generic_name,
             "What it is for",
             "Call your child’s care team right away" if child else "Call your care team right away",
             "How your child gets it" if child else "How you get it",
-            "Common side effects and what helps",
+            *(["Common side effects and what helps"] if page.view.tier("common") else []),
             "Your child’s care team" if child else "Your care team",
         ]
         at = 0
         for heading in order:  # each found after the one before it
             at = text.find(heading, at)
-            assert at >= 0, f"{page.data['handout']}: {heading!r} missing or out of order"
+            assert at >= 0, f"{page.view.handout}: {heading!r} missing or out of order"
         assert ("For parents and caregivers" in text) is child
 
 
@@ -150,7 +151,7 @@ def test_body_text_is_at_least_12_pt(a4, letter):
                     y = tm[5] * cm[3] + cm[5]
                     sizes.append((round(size * scale, 1), y, text))
 
-            for p in pypdf.PdfReader(out / page.data["handout"]).pages:
+            for p in pypdf.PdfReader(out / page.view.handout).pages:
                 p.extract_text(visitor_text=visit)
             body = [(s, t) for s, y, t in sizes if y > FOOTER_TOP_PT]
             footer = [(s, t) for s, y, t in sizes if y <= FOOTER_TOP_PT]
@@ -164,32 +165,32 @@ def test_black_and_white_only(a4):
     out, result, _ = a4
     for page in _drug_pages(result)[:4]:
         ppm = subprocess.run(
-            ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(out / page.data["handout"])],
+            ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(out / page.view.handout)],
             check=True,
             capture_output=True,
         ).stdout
         magic, width, height, maxval, pixels = ppm.split(maxsplit=4)
         assert magic == b"P6" and maxval == b"255"
         colours = {pixels[i : i + 3] for i in range(0, int(width) * int(height) * 3, 3)}
-        assert all(c[0] == c[1] == c[2] for c in colours), page.data["handout"]
+        assert all(c[0] == c[1] == c[2] for c in colours), page.view.handout
 
 
 def test_footer_qr_code_is_embedded_not_fetched(a4):
     out, result, _ = a4
     page = _drug_pages(result)[0]
-    html = handouts.render_html(handouts.environment(ROOT / "templates"), page, result)["regular"]
+    html = handouts.render_html(render.environment(ROOT / "templates"), page, result)["regular"]
     assert 'src="data:image/svg+xml,' in html
     assert not re.search(r'(src|href)="(?!data:|https://leukemia-medicines\.example\.org/)', html)
-    assert "<link" not in html and "@import" not in (ROOT / "templates" / handouts.STYLESHEET).read_text()
+    assert "<link" not in html and "@import" not in (ROOT / "templates" / layout.STYLESHEET).read_text()
 
 
 def test_pdf_metadata_comes_from_the_record(a4):
     out, result, _ = a4
     page = _drug_pages(result)[0]
-    meta = pypdf.PdfReader(out / page.data["handout"]).metadata
-    reviewed = page.data["drug"].reviewed.strftime("D:%Y%m%d")
+    meta = pypdf.PdfReader(out / page.view.handout).metadata
+    reviewed = page.view.drug.reviewed.strftime("D:%Y%m%d")
     assert meta["/CreationDate"] == meta["/ModDate"] == reviewed
-    assert page.data["drug"].generic_name in meta["/Title"]
+    assert page.view.drug.generic_name in meta["/Title"]
 
 
 # ---------- reuse and reproducibility ----------
@@ -197,7 +198,7 @@ def test_pdf_metadata_comes_from_the_record(a4):
 
 def test_second_build_reuses_every_pdf(a4, monkeypatch):
     out, result, _ = a4
-    before = {p.data["handout"]: (out / p.data["handout"]).read_bytes() for p in _drug_pages(result)}
+    before = {p.view.handout: (out / p.view.handout).read_bytes() for p in _drug_pages(result)}
 
     def no_rendering(*args, **kwargs):
         raise AssertionError("a handout was rendered again although nothing changed")
@@ -205,7 +206,7 @@ def test_second_build_reuses_every_pdf(a4, monkeypatch):
     monkeypatch.setattr(handouts, "fit", no_rendering)
     again, messages = _build(out)
     assert any(f"0 rendered, {len(before)} reused from cache" in m for m in messages), messages
-    assert {p.data["handout"]: (out / p.data["handout"]).read_bytes() for p in _drug_pages(again)} == before
+    assert {p.view.handout: (out / p.view.handout).read_bytes() for p in _drug_pages(again)} == before
     cached = list((out.with_name(".handout-cache")).glob("*.pdf"))
     assert len(cached) == len(before)
 
@@ -213,23 +214,23 @@ def test_second_build_reuses_every_pdf(a4, monkeypatch):
 def test_rendering_again_gives_the_same_bytes(a4):
     """No dates from the clock, no random file identifier: the same content makes the same PDF."""
     out, result, _ = a4
-    env = handouts.environment(ROOT / "templates")
-    css = (ROOT / "templates" / handouts.STYLESHEET).read_text(encoding="utf-8")
+    env = render.environment(ROOT / "templates")
+    css = (ROOT / "templates" / layout.STYLESHEET).read_text(encoding="utf-8")
     paths = _paths(out)
-    fetcher = handouts.local_only_fetcher([paths.templates])
+    fetcher = layout.local_only_fetcher([paths.templates])
     for page in _drug_pages(result)[:3]:
         html = handouts.render_html(env, page, result)
-        fitted = handouts.fit(html, css, "A4", paths, fetcher)
-        assert fitted.pdf == (out / page.data["handout"]).read_bytes(), page.data["handout"]
+        fitted = layout.fit(html, css, "A4", paths, fetcher)
+        assert fitted.pdf == (out / page.view.handout).read_bytes(), page.view.handout
 
 
 def test_cache_key_covers_what_shapes_the_pdf():
-    html = {layout: f"<p>{layout}</p>" for layout in handouts.LAYOUTS}
-    key = handouts.cache_key(html, "p {}", "A4")
-    assert key == handouts.cache_key(dict(html), "p {}", "A4")
-    assert key != handouts.cache_key(html, "p {}", "letter")
-    assert key != handouts.cache_key(html, "p { color: #000 }", "A4")
-    assert key != handouts.cache_key({**html, "tight": "<p>changed</p>"}, "p {}", "A4")
+    html = {layout: f"<p>{layout}</p>" for layout in layout.LAYOUTS}
+    key = cache.cache_key(html, "p {}", "A4")
+    assert key == cache.cache_key(dict(html), "p {}", "A4")
+    assert key != cache.cache_key(html, "p {}", "letter")
+    assert key != cache.cache_key(html, "p { color: #000 }", "A4")
+    assert key != cache.cache_key({**html, "tight": "<p>changed</p>"}, "p {}", "A4")
 
 
 # ---------- a tiny site: clinic details, long content, no network ----------
@@ -256,7 +257,7 @@ def test_clinic_details_printed_when_set(tmp_path):
     result, _ = _build(tmp_path / "site", content=content)
     assert result.graph.content.site.record.clinic.phone == "555-0100"
     for page in _drug_pages(result):
-        text = " ".join(_text(p) for p in pypdf.PdfReader(tmp_path / "site" / page.data["handout"]).pages)
+        text = " ".join(_text(p) for p in pypdf.PdfReader(tmp_path / "site" / page.view.handout).pages)
         assert "Example Cancer Centre" in text
         assert "Care team phone 555-0100" in text and "After-hours phone 555-0199" in text
         assert "Care team: 555-0100" in text  # in the urgent box too, where it is needed
@@ -267,7 +268,7 @@ def test_blank_lines_when_clinic_not_set(a4):
     out, result, _ = a4
     assert result.graph.content.site.record.clinic.phone is None
     page = _drug_pages(result)[0]
-    text = " ".join(_text(p) for p in pypdf.PdfReader(out / page.data["handout"]).pages)
+    text = " ".join(_text(p) for p in pypdf.PdfReader(out / page.view.handout).pages)
     assert "Write the numbers in at the end of this sheet" in text
 
 
@@ -317,10 +318,10 @@ def test_long_content_is_set_tighter_not_cut(tmp_path):
         result, messages = _build(out, size, content=content)
         assert any("set tighter to fit" in m and "longamab-adult (dense)" in m for m in messages), messages
         page = _drug_pages(result)[0]
-        pdf = pypdf.PdfReader(out / page.data["handout"])
+        pdf = pypdf.PdfReader(out / page.view.handout)
         assert len(pdf.pages) <= 2
         text = " ".join(_text(p) for p in pdf.pages)
-        for sign in page.data["urgent_signs"]:
+        for sign in page.view.urgent_signs:
             assert _flat(sign) in text
         assert f"Step {LONG_POINTS}. The nurse checks" in text
         assert "That means it is not real." in text and "left off" not in text  # whole sentences only
@@ -355,7 +356,7 @@ def test_handout_may_not_fetch_from_the_network(tmp_path):
 
 def test_fetcher_serves_only_data_and_local_files(tmp_path):
     (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
-    fetcher = handouts.local_only_fetcher([tmp_path])
+    fetcher = layout.local_only_fetcher([tmp_path])
     assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
     assert fetcher.fetch((tmp_path / "logo.svg").as_uri()).read().startswith(b"<svg")
     for url in (
@@ -373,13 +374,13 @@ def test_fetcher_serves_only_data_and_local_files(tmp_path):
 
 
 def test_sentences_are_never_cut():
-    assert handouts.sentences("Take e.g. two pills. Then rest (ALL). 3 more.") == [
+    assert handout_text.sentences("Take e.g. two pills. Then rest (ALL). 3 more.") == [
         "Take e.g. two pills.",
         "Then rest (ALL).",
         "3 more.",
     ]
-    assert handouts.summary("One. Two. That means two. Three.") == ["One.", "Two.", "That means two."]
-    assert handouts.summary("One sentence only") == ["One sentence only"]
+    assert handout_text.summary("One. Two. That means two. Three.") == ["One.", "Two.", "That means two."]
+    assert handout_text.summary("One sentence only") == ["One sentence only"]
 
 
 def test_what_helps_is_short_and_about_this_drug():
@@ -388,14 +389,14 @@ def test_what_helps_is_short_and_about_this_drug():
         "treatment. An EKG is a test of the heart's rhythm. Tell the care team about every medicine "
         "and supplement you take, because some can change how targeted therapy drugs work."
     )
-    assert handouts.helps(heart, ["revumenib"]).startswith("Tell the care team about every medicine")
-    assert handouts.helps(heart, []).startswith("With revumenib")
+    assert handout_text.helps(heart, ["revumenib"]).startswith("Tell the care team about every medicine")
+    assert handout_text.helps(heart, []).startswith("With revumenib")
     infusion = (
         "Medicines are often given before each infusion to lower the chance of a reaction. During the "
         "infusion, tell the nurse or care team right away if any of these signs start."
     )
-    assert "these signs" not in handouts.helps(infusion, [])
-    assert len(handouts.helps("A short one. " * 20, [])) <= handouts.HELPS_CHARS
+    assert "these signs" not in handout_text.helps(infusion, [])
+    assert len(handout_text.helps("A short one. " * 20, [])) <= handout_text.HELPS_CHARS
 
 
 def test_paper_sizes():

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from patientpages.checks import policy, run_trust_checks, tools
+from patientpages import policy
+from patientpages.checks import run_trust_checks, tools
 from patientpages.checks.accessibility import accessibility_problems, pages_to_check
 from patientpages.checks.html_validity import invalid_html
 from patientpages.checks.links import broken_links

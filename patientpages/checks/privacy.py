@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from .. import policy
 from ..errors import Problem, problem_at
-from . import policy
 from .links import tag_urls
 from .pages import css_urls, display_path, html_pages, inline_css, line_col, parse_html, position
 

@@ -1,0 +1,129 @@
+"""The registry: every kind of content record and page, and every public URL pattern, in one place.
+
+For each kind of record: its folder under content/, its record model, the public URL of its pages, its
+template, and the label of its list page (also its breadcrumb). Loading, linking, planning, rendering and the
+handouts all read this table; none spells a folder or a URL on its own. Adding a kind of page is one entry here
+and one template (docs/ARCHITECTURE.md shows a worked example).
+
+Public URLs are stable: pages get printed and linked. Change a pattern here only with redirects in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import model
+from .audience import Audience
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the record's kind in cross-links (`[CRS](side-effect:cytokine-release-syndrome)`)
+    noun: str  # in messages: "no side effect 'x' in content/side-effects/"
+    folder: str  # content/<folder>/<slug>.yaml
+    model: type[model.Record]
+    url: str  # a page's public URL; {slug}, and {audience} for kinds with a page per audience
+    template: str  # templates/<template> renders one record's page
+    label: str  # title of the kind's list page, and the breadcrumb back to it
+    index_url: str  # the list page of every record of the kind
+    index_template: str
+    narratives: str = "shared"  # "shared": <slug>.md; "audience": <slug>.adult.md and <slug>.child.md
+
+    def page_url(self, slug: str, audience: Audience | None = None) -> str:
+        return self.url.format(slug=slug, audience=audience.folder if audience else "")
+
+    @property
+    def place(self) -> str:
+        return f"content/{self.folder}/"
+
+
+DRUG = Kind(
+    name="drug",
+    noun="drug",
+    folder="drugs",
+    model=model.Drug,
+    url="{audience}/{slug}/",
+    template="drug.html",
+    label="Drugs A to Z",
+    index_url="drugs/",
+    index_template="drugs_az.html",
+    narratives="audience",
+)
+SIDE_EFFECT = Kind(
+    name="side-effect",
+    noun="side effect",
+    folder="side-effects",
+    model=model.SideEffect,
+    url="side-effects/{slug}/",
+    template="side_effect.html",
+    label="Side effects",
+    index_url="side-effects/",
+    index_template="side_effects_index.html",
+)
+CONDITION = Kind(
+    name="condition",
+    noun="condition",
+    folder="conditions",
+    model=model.Condition,
+    url="conditions/{slug}/",
+    template="condition.html",
+    label="Types of leukemia",
+    index_url="conditions/",
+    index_template="conditions_index.html",
+)
+TREATMENT_CLASS = Kind(
+    name="class",
+    noun="class",
+    folder="classes",
+    model=model.TreatmentClass,
+    url="treatments/{slug}/",  # "classes" is the editor's word; readers see "kinds of treatment"
+    template="treatment.html",
+    label="Kinds of treatment",
+    index_url="treatments/",
+    index_template="treatments_index.html",
+)
+HELP = Kind(
+    name="help",
+    noun="help page",
+    folder="help",
+    model=model.Article,
+    url="help/{slug}/",
+    template="article.html",
+    label="Help and support",
+    index_url="help/",
+    index_template="articles_index.html",
+)
+
+KINDS: tuple[Kind, ...] = (DRUG, SIDE_EFFECT, CONDITION, TREATMENT_CLASS, HELP)
+BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
+BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS}
+
+# The files beside the folders: one record each (site), a mapping of slug: record (sources), a list (glossary).
+SITE_FILE = "site.yaml"
+SOURCES_FILE = "sources.yaml"
+GLOSSARY_FILE = "glossary.yaml"
+# Cross-links may also point at a glossary term: `[CD19](glossary:cd19)`.
+GLOSSARY = "glossary"
+CROSS_LINK_KINDS: tuple[str, ...] = (*(k.name for k in KINDS), GLOSSARY)
+
+# ---------- pages that are not one record's ----------
+
+HOME_URL = ""
+GLOSSARY_URL = "glossary/"
+NOT_FOUND_URL = "404.html"
+
+
+def audience_home_url(audience: Audience) -> str:
+    return f"{audience.folder}/"
+
+
+def handout_index_url(audience: Audience) -> str:
+    return f"handouts/{audience.folder}/"
+
+
+def handout_url(slug: str, audience: Audience) -> str:
+    return f"handouts/{slug}-{audience.slug}.pdf"
+
+
+def glossary_term_url(term_id: str) -> str:
+    return f"{GLOSSARY_URL}#{term_id}"

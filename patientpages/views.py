@@ -1,0 +1,196 @@
+"""What each kind of page shows: typed page data, made by plan.py and read by the templates and handouts.
+
+A view holds what its template prints and nothing else; templates receive its fields by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+from . import model
+from .audience import Audience
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str  # from the site root, e.g. "adults/blinatumomab/"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class View:
+    def fields(self) -> dict[str, Any]:
+        """The view's fields by name (shallow: records stay records), as the template's variables."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# ---------- a drug, as one audience meets it ----------
+
+
+@dataclass(frozen=True)
+class EffectItem:
+    slug: str
+    name: str
+    url: str
+    note: str | None
+    call_right_away: tuple[str, ...]  # the side effect's own "call right away" signs
+
+
+@dataclass(frozen=True)
+class Tier:
+    tier: str  # "urgent", "serious" or "common"
+    title: str  # in the audience's voice: "Call your child’s care team right away"
+    effects: tuple[EffectItem, ...]
+
+
+@dataclass(frozen=True)
+class SignGroup:
+    """Call-right-away signs of one side effect, boxed at the top of a drug page."""
+
+    name: str  # as it reads after "Signs of": "cytokine release syndrome (CRS)"
+    url: str
+    signs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DrugView(View):
+    drug: model.Drug
+    slug: str
+    audience: Audience
+    use: model.AudienceUse
+    how_given: model.HowGiven
+    narrative: str | None
+    tiers: tuple[Tier, ...]  # only tiers with entries, most urgent first
+    call_now: tuple[SignGroup, ...]
+    treatment_class: Link
+    conditions: tuple[Link, ...]
+    other_audience: Link | None
+    related: tuple[Link, ...]
+    handout: str  # URL of the handout PDF
+    sources: tuple[model.Source, ...]
+    study_sources: dict[str, model.Source]
+    review_due: dt.date
+
+    @property
+    def urgent_signs(self) -> list[str]:
+        """Every boxed sign once, in order."""
+        return [sign for group in self.call_now for sign in group.signs]
+
+    def tier(self, name: str) -> Tier | None:
+        return next((t for t in self.tiers if t.tier == name), None)
+
+
+# ---------- other record pages ----------
+
+
+@dataclass(frozen=True)
+class SideEffectView(View):
+    effect: model.SideEffect
+    by_audience: dict[str, tuple[Link, ...]]  # audience slug -> drugs listing it
+    sources: tuple[model.Source, ...]
+
+
+@dataclass(frozen=True)
+class ConditionSection:
+    audience: Audience
+    summary: str | None
+    drugs: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ConditionView(View):
+    condition: model.Condition
+    sections: tuple[ConditionSection, ...]
+    narrative: str | None
+    sources: tuple[model.Source, ...]
+
+
+@dataclass(frozen=True)
+class ClassNode:
+    link: Link
+    children: tuple[ClassNode, ...]
+
+
+@dataclass(frozen=True)
+class TreatmentView(View):
+    treatment: model.TreatmentClass
+    narrower: tuple[ClassNode, ...]
+    by_audience: dict[str, tuple[Link, ...]]  # audience slug -> drugs of this kind
+    narrative: str | None
+    sources: tuple[model.Source, ...]
+
+
+@dataclass(frozen=True)
+class ArticleView(View):
+    """A page of plain guidance (help and support, ...): its record, its narrative, its sources."""
+
+    article: model.Article
+    narrative: str | None
+    sources: tuple[model.Source, ...]
+
+
+# ---------- lists and site pages ----------
+
+
+@dataclass(frozen=True)
+class HomeView(View):
+    counts: dict[str, int]  # audience slug -> drug pages
+    help: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ConditionGroup:
+    condition: model.Condition
+    url: str
+    summary: str
+    drugs: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class AudienceHomeView(View):
+    audience: Audience
+    by_condition: tuple[ConditionGroup, ...]
+    handouts: str  # URL of the handout list
+    help: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ListView(View):
+    items: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class HandoutListView(View):
+    audience: Audience
+    items: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class TreeView(View):
+    tree: tuple[ClassNode, ...]
+
+
+@dataclass(frozen=True)
+class AZRow:
+    name: str
+    kind: str  # "generic", "brand" or "short name"
+    see: str | None  # the generic name a brand or short name stands for
+    pages: tuple[Link, ...]  # one per audience
+
+
+@dataclass(frozen=True)
+class AZView(View):
+    letters: dict[str, tuple[AZRow, ...]]
+
+
+@dataclass(frozen=True)
+class GlossaryView(View):
+    terms: tuple[tuple[str, model.GlossaryTerm], ...]  # (anchor id, term)
+
+
+@dataclass(frozen=True)
+class EmptyView(View):
+    """A page whose template needs nothing but the site (404)."""
