@@ -70,6 +70,12 @@ class SiteGraph:
     def audiences_of(self, slug: str) -> list[Audience]:
         return [a for a in AUDIENCES if (slug, a) in self.uses]
 
+    def due(self, record: model.Reviewed) -> dt.date:
+        """When a record's next review is due: its own date, or reviewed + the site's review period (a date past
+        year 9999 is reported by `link`, so the build stops before any page needs it)."""
+        months = self.content.site.record.review_months
+        return record.review_due or _add_months(record.reviewed, months) or dt.date.max
+
     def class_chain(self, slug: str | None) -> list[str]:
         """The class and the broader ones it is part of, narrowest first (stopping at one that is missing)."""
         chain: list[str] = []
@@ -91,6 +97,11 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for entry in content.classes.values():
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
+    months = typing.cast(model.Site, content.site.record).review_months
+    for kind in kinds.KINDS:
+        for entry in content.of_kind(kind).values():
+            _check_changes(entry, problems)
+            _check_review_date(entry, months, problems)
     graph = SiteGraph(content)
     terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
     for term, id_ in zip(terms, glossary_ids(terms), strict=True):
@@ -112,16 +123,7 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
         )
     check.narratives(entry, allowed=tuple(a.slug for a in audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
-    months = graph.content.site.record.review_months
-    due = drug.review_due or _add_months(drug.reviewed, months)
-    if due is None:
-        check.problems.append(
-            entry.doc.problem(
-                ("reviewed",), f"the next review ({months} months later) would fall after the year 9999; check the date"
-            )
-        )
-    else:
-        graph.review_due[entry.slug] = due
+    graph.review_due[entry.slug] = graph.due(drug)
     for audience in audiences:
         use: model.AudienceUse = getattr(drug.audiences, audience.slug)
         base = ("audiences", audience.slug)
@@ -148,6 +150,27 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
             narrative.text if narrative else None,
             use.side_effects.serious_title or drug.side_effects.serious_title,
         )
+
+
+def _check_changes(entry: Entry, problems: list[Problem]) -> None:
+    """A change is part of a review: one dated after the record's reviewed date has not been checked yet."""
+    record: model.Reviewed = entry.record
+    for i, change in enumerate(record.changes):
+        if change.date > record.reviewed:
+            problems.append(
+                entry.doc.problem(
+                    ("changes", i, "date"),
+                    f"change dated {change.date.isoformat()} is after the record's reviewed date "
+                    f"({record.reviewed.isoformat()}); review the record and update 'reviewed'",
+                )
+            )
+
+
+def _check_review_date(entry: Entry, months: int, problems: list[Problem]) -> None:
+    record: model.Reviewed = entry.record
+    if record.review_due is None and _add_months(record.reviewed, months) is None:
+        message = f"the next review ({months} months later) would fall after the year 9999; check the date"
+        problems.append(entry.doc.problem(("reviewed",), message))
 
 
 def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:

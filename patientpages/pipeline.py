@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import kinds
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .file_access import Access, links_outside
@@ -18,7 +19,10 @@ from .page_checks import page_problems
 from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
 from .reading import reading_grade
-from .render import environment, render, template_problem
+from .render import environment, render, root_of, template_problem
+from .site_files import site_files
+from .terms import glossary_linker
+from .views import Link
 from .write import copy_static, output_lock, refuse_unsafe_output, staged, write_file
 
 
@@ -68,11 +72,22 @@ def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
 def render_all(
     paths: Paths, graph: SiteGraph, pages: list[Page], *, progress: Progress = lambda _: None
 ) -> dict[str, str]:
+    """Render every page. The glossary comes last: its entries list the pages that use each term, which is
+    known only once those pages have been rendered with their glossary links."""
     env = environment(paths.templates)
+    linker = glossary_linker(graph)
     html, problems = {}, []
-    for n, page in enumerate(pages, 1):
+    used_by: dict[str, list[Link]] = {}
+    ordered = sorted(pages, key=lambda p: p.kind == "glossary")
+    for n, page in enumerate(ordered, 1):
         try:
-            html[page.output] = render(page, env, graph)
+            if page.kind == "glossary":
+                html[page.output] = render(page, env, graph, {"used_by": used_by})
+            else:
+                text, used = linker.link(render(page, env, graph), root_of(page, graph) + kinds.GLOSSARY_URL)
+                html[page.output] = text
+                for term_id in used:
+                    used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
         except Exception as err:
             problem = template_problem(err, paths.templates / page.template, page.output)
             if problem is None:
@@ -82,7 +97,11 @@ def render_all(
             progress(f"rendered {n}/{len(pages)} pages")
     if problems:
         raise BuildFailed(problems)
-    return html
+    return {page.output: html[page.output] for page in pages if page.output in html}
+
+
+def _audience_label(page: Page) -> str:
+    return page.audience.for_readers if page.audience else ""
 
 
 def build(
@@ -96,7 +115,8 @@ def build(
     graph, pages = load_site(paths)
     progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
     result = BuildResult(graph, pages, render_all(paths, graph, pages, progress=progress))
-    found = page_problems(result.html, _site_files(paths, result), paths.out)
+    machine_files = site_files(pages, graph.content.site.record)
+    found = page_problems(result.html, _all_files(paths, result, machine_files), paths.out)
     if found:
         raise BuildFailed(found)
     result.grades = {out: reading_grade(text) for out, text in result.html.items()}
@@ -106,6 +126,8 @@ def build(
                 write_file(staging, out, text)
             copy_static(paths.static, staging)
             write_file(staging, "_headers", HEADERS_FILE_TEXT)
+            for name, text in machine_files.items():
+                write_file(staging, name, text)
             for extra in extras:
                 result.extra_outputs += extra(result, staging, paths, progress)
             result.files_written = sum(1 for p in staging.rglob("*") if p.is_file())
@@ -113,9 +135,9 @@ def build(
     return result
 
 
-def _site_files(paths: Paths, result: BuildResult) -> set[str]:
+def _all_files(paths: Paths, result: BuildResult, machine_files: dict[str, str]) -> set[str]:
     """Every file the finished site will hold, including the handouts made after the pages."""
-    files = {*result.html, "_headers"}
+    files = {*result.html, *machine_files, "_headers"}
     if paths.static.is_dir():
         files |= {"static/" + p.relative_to(paths.static).as_posix() for p in paths.static.rglob("*") if p.is_file()}
     files |= {handout_url(slug, audience) for slug, audience in result.graph.uses}

@@ -71,6 +71,12 @@ def project(tmp_path, good_site) -> Project:
     return Project(tmp_path, good_site)
 
 
+def _line_of(template: str, text: str) -> int:
+    """The line of the template that holds `text` (pages extending it keep its line numbers)."""
+    lines = (PROJECT / template).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
 def _deep(depth: int) -> str:
     return "[" * depth + "]" * depth
 
@@ -102,7 +108,7 @@ CASES = {
     # --- tracebacks before ---
     "10,000-deep nested list": (
         lambda p: p.append("side-effects/rash.yaml", "also_called: " + _deep(10_000) + "\n"),
-        "content/side-effects/rash.yaml:5:34: nested more than 20 levels deep",
+        "content/side-effects/rash.yaml:6:34: nested more than 20 levels deep",
     ),
     "NUL byte in YAML": (
         lambda p: p.replace("drugs/betanib.yaml", "Betavec", "Beta\x00vec"),
@@ -206,7 +212,8 @@ CASES = {
     ),
     "deleted static/style.css": (
         lambda p: (p.templates(), (p.root / "static/style.css").unlink()),
-        "site/404.html:10:1: links to 'static/style.css', which the site does not have (and ",
+        f"site/404.html:{_line_of('templates/base.html', 'static/style.css')}:1: links to 'static/style.css', "
+        "which the site does not have (and ",
     ),
     "inline script added to a template": (
         lambda p: (
