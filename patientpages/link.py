@@ -167,7 +167,7 @@ def _check_changes(entry: Entry, problems: list[Problem]) -> None:
 
 
 def _check_review_date(entry: Entry, months: int, problems: list[Problem]) -> None:
-    record: model.Reviewed = entry.record
+    record = typing.cast(model.Reviewed, entry.record)
     if record.review_due is None and _add_months(record.reviewed, months) is None:
         message = f"the next review ({months} months later) would fall after the year 9999; check the date"
         problems.append(entry.doc.problem(("reviewed",), message))
