@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import BuildFailed, Refused, printable
 from .pipeline import Paths, build
 from .report import placeholder_address, summary, too_hard, write_json
+from .starter import STARTERS
 
 ROOT = Path.cwd()
 
@@ -63,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
         "accessibility in a real browser, privacy; overdue reviews become errors",
     )
     n = sub.add_parser("new", parents=[common], help="write a commented starter record")
-    n.add_argument("kind", choices=["drug"])
-    n.add_argument("slug", help="generic name in lower case with hyphens, e.g. inotuzumab-ozogamicin")
+    n.add_argument("kind", choices=list(STARTERS), help="the kind of record: " + ", ".join(STARTERS))
+    n.add_argument("slug", help="its name in lower case with hyphens, e.g. inotuzumab-ozogamicin")
     sub.add_parser("schema", parents=[common], help="write JSON Schemas for editors' YAML tools into schema/")
     return p
 
@@ -90,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         if command == "check":
             return _check(paths, strict=args.strict)
         if command == "new":
-            from .starter import new_drug
+            from .starter import new_record
 
-            path = new_drug(paths.content, args.slug, dt.date.today())
+            path = new_record(paths.content, args.kind, args.slug)
             print(f"Wrote {path}. Fill it in, then run: python build.py check")
             return 0
         if command == "schema":
@@ -137,6 +138,15 @@ def _report_bug(err: Exception, *, debug: bool) -> int:
     return 3
 
 
+def _print_warnings(result) -> None:
+    """Content rules (rules.py): the build goes ahead, but each is named with its place, to fix."""
+    for p in result.warnings:
+        print(_relative(f"{p.path}:{p.line}:{p.column}: warning: {p.message}"), file=sys.stderr)
+    if result.warnings:
+        count = len(result.warnings)
+        print(f"{count} warning{'s' if count != 1 else ''}; `check --strict` counts them as errors.", file=sys.stderr)
+
+
 def _report_failure(failed: BuildFailed, paths: Paths) -> int:
     for problem in failed.problems:
         print(_relative(str(problem)), file=sys.stderr)
@@ -154,6 +164,7 @@ def _relative(text: str) -> str:
 def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int:
     today = dt.date.today()
     result = build(paths, extras=build_extras(handouts=handouts), progress=print)
+    _print_warnings(result)
     print(summary(result, today, verbose=verbose))
     write_json(result, paths.out.with_name("build-report.json"), today)
     report = _relative(str(paths.out.with_name("build-report.json")))
@@ -165,8 +176,10 @@ def _check(paths: Paths, *, strict: bool) -> int:
     today = dt.date.today()
     if not strict:
         result = build(paths, write=False)
+        _print_warnings(result)
         print(summary(result, today))
-        print(f"No problems found in {len(result.graph.content.files())} content files.")
+        found = f"{len(result.warnings)} warnings" if result.warnings else "No problems"
+        print(f"{found} found in {len(result.graph.content.files())} content files.")
         return 0
     import tempfile
 
@@ -179,6 +192,7 @@ def _check(paths: Paths, *, strict: bool) -> int:
         print(summary(result, today))
         checked = run_trust_checks(out, progress=print, base_url=result.graph.content.site.record.base_url)
     errors = [str(p).replace(str(out), "site") for p in checked.problems]
+    errors += [str(p) for p in result.warnings]  # content rules: warnings elsewhere, errors here
     errors += [
         str(result.graph.content.drugs[s].doc.problem(("reviewed",), f"review was due on {d.isoformat()}"))
         for s, d in result.overdue(today)
@@ -205,6 +219,7 @@ def _serve(paths: Paths, host: str, port: int) -> int:
     def rebuild() -> bool:
         try:
             result = build(paths, extras=build_extras())
+            _print_warnings(result)
             print(summary(result, dt.date.today()))
             return True
         except BuildFailed as failed:

@@ -30,6 +30,7 @@ CROSS_LINK = re.compile(
 class TierEntry:
     slug: str
     note: str | None
+    reported_in: str | None = None  # "adults" or "children": where the source reported it
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,10 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for kind in kinds.KINDS:
         if kind.narratives != "shared":
             continue
-        for entry in content.of_kind(kind).values():
+        for entry in [*content.of_kind(kind).values(), *content.drafts.get(kind.folder, {}).values()]:
             check.sources(entry, entry.record.sources, ("sources",))
             check.narratives(entry, allowed=("",))
-    for entry in content.classes.values():
+    for entry in [*content.classes.values(), *content.drafts.get(kinds.TREATMENT_CLASS.folder, {}).values()]:
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
     months = typing.cast(model.Site, content.site.record).review_months
@@ -108,6 +109,9 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
         graph.glossary_ids.setdefault(anchor(term), id_)
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)
+    scratch = SiteGraph(content)  # a draft drug is checked the same way, but adds nothing to the site
+    for entry in content.drafts.get(kinds.DRUG.folder, {}).values():
+        _link_drug(entry, scratch, check)
     _check_class_cycles(content, problems)
     return graph
 
@@ -175,7 +179,8 @@ def _check_review_date(entry: Entry, months: int, problems: list[Problem]) -> No
 
 def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:
     return {
-        tier: [TierEntry(r.effect, r.note) for r in [*getattr(base, tier), *getattr(extra, tier)]] for tier in TIERS
+        tier: [TierEntry(r.effect, r.note, r.reported_in) for r in [*getattr(base, tier), *getattr(extra, tier)]]
+        for tier in TIERS
     }
 
 
@@ -218,6 +223,15 @@ class _Checker:
         known = self.targets[kind]
         if slug in known:
             return True
+        if slug in self.content.drafts.get(kind, {}):
+            self.problems.append(
+                entry.doc.problem(
+                    key_path,
+                    f"'{slug}' is a draft, so it has no page; remove "
+                    "'draft: true' from it when it is ready, or leave it out here",
+                )
+            )
+            return False
         if slug in self.content.invalid.get(kind, ()):
             return False  # exists, but has its own problems already reported
         self.problems.append(entry.doc.problem(key_path, unknown(kind, slug, known)))
@@ -270,8 +284,11 @@ class _Checker:
                 continue
             folder = GLOSSARY if kind == kinds.GLOSSARY else kinds.BY_NAME[kind].folder
             known = glossary if kind == kinds.GLOSSARY else self.targets[folder]
-            if slug not in known and slug not in self.content.invalid.get(folder, ()):
-                line, column = where
+            line, column = where
+            if slug in self.content.drafts.get(folder, {}):
+                message = f"'{slug}' is a draft, so it has no page"
+                self.problems.append(problem_at(text.path, line, column + len(kind) + 1, message))
+            elif slug not in known and slug not in self.content.invalid.get(folder, ()):
                 self.problems.append(problem_at(text.path, line, column + len(kind) + 1, unknown(folder, slug, known)))
 
 

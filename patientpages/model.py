@@ -24,6 +24,57 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class PageRecord(Record):
+    """A record that becomes a page. A draft is checked like any other record but never published."""
+
+    draft: bool = Field(False, description="true: checked with everything else, but no page is published.")
+
+
+def _voiced_schema(item: dict) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                item,
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["adult", "child"],
+                    "properties": {"adult": item, "child": item},
+                    "description": "Separate wording for adult pages ('you') and child pages ('your child').",
+                },
+            ]
+        }
+    )
+
+
+class TextByAudience(Record):
+    adult: Text = Field(description="Wording on adult pages, speaking to 'you'.")
+    child: Text = Field(description="Wording on child pages, speaking to parents about 'your child'.")
+
+
+class ListByAudience(Record):
+    adult: list[Text] = Field(description="Items on adult pages, speaking to 'you'.")
+    child: list[Text] = Field(description="Items on child pages, speaking to parents about 'your child'.")
+
+
+# Reader-facing text of a shared record: one neutral text, or {adult: ..., child: ...} where the reader's
+# voice differs. voiced() picks the one an audience reads.
+Voiced = Annotated[Text | TextByAudience, _voiced_schema({"type": "string"})]
+VoicedList = Annotated[list[Text] | ListByAudience, _voiced_schema({"type": "array", "items": {"type": "string"}})]
+
+
+def voiced(value, audience: str):
+    """The text (or list) one audience reads: its own wording where the record gives one, else the shared one."""
+    return getattr(value, audience) if isinstance(value, TextByAudience | ListByAudience) else value
+
+
+def voices(value) -> list[tuple[str | None, object]]:
+    """Every wording of a field: [(None, text)] when shared, else [("adult", ...), ("child", ...)]."""
+    if isinstance(value, TextByAudience | ListByAudience):
+        return [("adult", value.adult), ("child", value.child)]
+    return [(None, value)]
+
+
 # ---------- site settings and shared registries ----------
 
 
@@ -47,6 +98,11 @@ class Site(Record):
     clinic: Annotated[Clinic, BeforeValidator(lambda v: {} if v is None else v)] = Field(
         default_factory=Clinic, description="Optional clinic details printed on handouts."
     )
+    voice_allowed: list[Text] = Field(
+        default_factory=list,
+        description="Phrases the reader's-voice check of `check` accepts, e.g. 'your blood pressure drops' where "
+        "it is said to a parent about the parent. See the README, 'The reader's voice'.",
+    )
 
 
 class Source(Record):
@@ -54,6 +110,11 @@ class Source(Record):
     publisher: Text = Field(description="Publisher as the document gives it.")
     date: Text | None = Field(None, description="Date the document gives for its last revision or review.")
     document: Text | None = Field(None, description="Internal: the source file this was read from.")
+    about: Literal["adults", "children", "adults and children"] | None = Field(
+        None,
+        description="Whom the document is about. A drug page for one audience that cites only sources about the "
+        "other is reported by `check`.",
+    )
 
 
 # ---------- what every published record carries: when it was checked, and what changed ----------
@@ -64,7 +125,7 @@ class Change(Record):
     what: Text = Field(description="One plain sentence a reader can follow, e.g. 'Added the brand name Kymriah.'")
 
 
-class Reviewed(Record):
+class Reviewed(PageRecord):
     """A record readers rely on: the page shows when it was last checked and when it is next due."""
 
     reviewed: Date = Field(description="Date the record was last checked against its sources.")
@@ -82,10 +143,10 @@ class Reviewed(Record):
 class SideEffect(Reviewed):
     name: Text = Field(description="Plain name, e.g. 'Cytokine release syndrome (CRS)'.")
     also_called: list[Text] = Field(default_factory=list, description="Other names readers may know it by.")
-    what_it_is: Text = Field(description="Plain description: what it is and why it happens.")
-    signs: list[Text] = Field(default_factory=list, description="Signs to look out for.")
-    what_to_do: Text = Field(description="What the reader can do about it.")
-    call_right_away: list[Text] = Field(
+    what_it_is: Voiced = Field(description="Plain description: what it is and why it happens.")
+    signs: VoicedList = Field(default_factory=list, description="Signs to look out for.")
+    what_to_do: Voiced = Field(description="What the reader can do about it.")
+    call_right_away: VoicedList = Field(
         default_factory=list,
         description="Signs that mean: call the care team right away. Shown boxed on drug pages and handouts.",
     )
@@ -102,6 +163,11 @@ class SideEffect(Reviewed):
 class SideEffectRef(Record):
     effect: Slug = Field(description="Slug of a file in content/side-effects/.")
     note: Text | None = Field(None, description="What is particular to this drug, e.g. 'around the eyes'.")
+    reported_in: Literal["adults", "children"] | None = Field(
+        None,
+        description="Where the source reported it. On the other audience's page it is shown labelled, e.g. "
+        "'Reported in adults. Ask your child's care team whether this applies.'",
+    )
 
 
 def _entry_from_slug(value: object) -> object:
@@ -124,6 +190,10 @@ EffectEntry = Annotated[
                     "properties": {
                         "effect": {"type": "string", "pattern": SLUG_PATTERN},
                         "note": {"type": "string", "description": "What is particular to this drug."},
+                        "reported_in": {
+                            "enum": ["adults", "children"],
+                            "description": "Where the source reported it; labelled on the other audience's page.",
+                        },
                     },
                 },
             ]
@@ -159,6 +229,11 @@ class Study(Record):
 
 class AudienceUse(Record):
     used_for: Text = Field(description="What the drug is used for in this audience, in plain words.")
+    handout_summary: Text | None = Field(
+        None,
+        description="A shorter used_for for the handout, where the full text is too long. It must keep every "
+        "use. Without it the handout prints used_for whole.",
+    )
     conditions: list[Slug] = Field(min_length=1, description="Slugs of files in content/conditions/.")
     how_given: HowGiven | None = Field(None, description="Replaces the drug's how_given for this audience.")
     side_effects: SideEffectTiers = Field(

@@ -20,6 +20,7 @@ from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
 from .reading import reading_grade
 from .render import environment, render, root_of, template_problem
+from .rules import content_warnings
 from .site_files import site_files
 from .terms import glossary_linker
 from .views import Link
@@ -47,6 +48,7 @@ class BuildResult:
     seconds: float = 0.0
     files_written: int = 0
     extra_outputs: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # content rules (rules.py): errors under --strict
 
     def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
         return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
@@ -119,6 +121,7 @@ def build(
     found = page_problems(result.html, _all_files(paths, result, machine_files), paths.out)
     if found:
         raise BuildFailed(found)
+    result.warnings = content_warnings(graph)
     result.grades = {out: reading_grade(text) for out, text in result.html.items()}
     if write:
         with output_lock(paths.out), staged(paths.out) as staging:

@@ -54,6 +54,18 @@ def fixture_site(tmp_path_factory) -> Site:
     return Site(out)
 
 
+@pytest.fixture(scope="session")
+def real_with_handouts(tmp_path_factory):
+    """The real content built once with its handout PDFs (A4): (site folder, BuildResult, progress messages).
+    Building the PDFs takes seconds, so every test that reads a real handout shares this one build."""
+    from patientpages.handouts import write_handouts
+
+    out = tmp_path_factory.mktemp("real-handouts") / "site"
+    messages: list[str] = []
+    result = build(paths_for(PROJECT / "content", out), extras=[write_handouts], progress=messages.append)
+    return out, result, messages
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A private copy of the fixture content that a test may break."""

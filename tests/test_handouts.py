@@ -55,10 +55,8 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def a4(tmp_path_factory):
-    out = tmp_path_factory.mktemp("a4") / "site"
-    result, messages = _build(out)  # the site build's default paper
-    return out, result, messages
+def a4(real_with_handouts):
+    return real_with_handouts  # the site build's default paper, shared with the other real-content tests
 
 
 @pytest.fixture(scope="module")
@@ -286,7 +284,7 @@ how_given:
 {expect}
 audiences:
   adult:
-    used_for: Testing. It is used for testing. That means it is not real. This sentence is left off.
+    used_for: Testing. It is used for testing. That means it is not real. It is also for tests.
     conditions: [acute-lymphocytic-leukemia]
 side_effects:
   urgent: [cytokine-release-syndrome, nervous-system-problems, infusion-reactions, differentiation-syndrome]
@@ -324,7 +322,7 @@ def test_long_content_is_set_tighter_not_cut(tmp_path):
         for sign in page.view.urgent_signs:
             assert _flat(sign) in text
         assert f"Step {LONG_POINTS}. The nurse checks" in text
-        assert "That means it is not real." in text and "left off" not in text  # whole sentences only
+        assert "That means it is not real. It is also for tests." in text  # every use, never cut
         assert all(_text(p) for p in pdf.pages)
 
 
@@ -379,8 +377,6 @@ def test_sentences_are_never_cut():
         "Then rest (ALL).",
         "3 more.",
     ]
-    assert handout_text.summary("One. Two. That means two. Three.") == ["One.", "Two.", "That means two."]
-    assert handout_text.summary("One sentence only") == ["One sentence only"]
 
 
 def test_what_helps_is_short_and_about_this_drug():
