@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from .audience import AUDIENCES, BY_SLUG, Audience
 from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
-from .link import TIERS, SiteGraph, anchor
+from .link import TIERS, SiteGraph, glossary_ids
 from .model import Drug, voiced, voices
 from .views import (
     ArticleView,
@@ -193,7 +194,8 @@ def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
 
 def _glossary(graph: SiteGraph) -> Page:
     c = graph.content
-    terms = sorted(((anchor(g.record.term), g.record) for g in c.glossary), key=lambda t: t[1].term.lower())
+    ids = glossary_ids([typing.cast(model.GlossaryTerm, g.record).term for g in c.glossary])
+    terms = sorted(zip(ids, (g.record for g in c.glossary), strict=True), key=lambda t: t[1].term.lower())
     letters: dict[str, list[tuple[str, model.GlossaryTerm]]] = {}
     for term_id, term in terms:
         first = term.term[:1].upper()
