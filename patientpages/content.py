@@ -7,6 +7,7 @@ import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from . import kinds, model
 from .errors import BuildFailed, Problem, problem_at
@@ -19,12 +20,15 @@ NARRATIVE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<audience>ad
 RECORD = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 
 
+R = TypeVar("R", bound=model.Record, covariant=True)
+
+
 @dataclass(frozen=True)
-class Entry:
+class Entry(Generic[R]):
     """A record with the document it came from, so later stages can point at file and line."""
 
     slug: str
-    record: model.Record
+    record: R
     doc: Document
     narratives: dict[str, TextFile] = field(default_factory=dict)  # "" for a shared narrative, else audience
 
@@ -32,33 +36,33 @@ class Entry:
 @dataclass
 class Content:
     root: Path
-    site: Entry
-    sources: dict[str, Entry]
-    glossary: list[Entry]
-    folders: dict[str, dict[str, Entry]]
+    site: Entry[model.Site]
+    sources: dict[str, Entry[model.Source]]
+    glossary: list[Entry[model.GlossaryTerm]]
+    folders: dict[str, dict[str, Entry[Any]]]  # by kind folder; each kind's model, as the registry says
     # Records whose files exist but did not validate: references to them are not reported as unknown,
     # so one mistake gives one message.
     invalid: dict[str, set[str]] = field(default_factory=dict)
     # Records marked `draft: true`, by folder: checked like the rest, but never planned, so never published.
-    drafts: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    drafts: dict[str, dict[str, Entry[Any]]] = field(default_factory=dict)
 
     @property
-    def drugs(self) -> dict[str, Entry]:
+    def drugs(self) -> dict[str, Entry[model.Drug]]:
         return self.folders[kinds.DRUG.folder]
 
     @property
-    def side_effects(self) -> dict[str, Entry]:
+    def side_effects(self) -> dict[str, Entry[model.SideEffect]]:
         return self.folders[kinds.SIDE_EFFECT.folder]
 
     @property
-    def conditions(self) -> dict[str, Entry]:
+    def conditions(self) -> dict[str, Entry[model.Condition]]:
         return self.folders[kinds.CONDITION.folder]
 
     @property
-    def classes(self) -> dict[str, Entry]:
+    def classes(self) -> dict[str, Entry[model.TreatmentClass]]:
         return self.folders[kinds.TREATMENT_CLASS.folder]
 
-    def of_kind(self, kind: kinds.Kind) -> dict[str, Entry]:
+    def of_kind(self, kind: kinds.Kind) -> dict[str, Entry[Any]]:
         return self.folders[kind.folder]
 
     def files(self) -> list[Path]:
@@ -99,8 +103,8 @@ def _read_single(path: Path, kind, problems, access: Access) -> Entry | None:
         problems.append(problem_at(path, 1, 1, f"missing file; expected the {kind.__name__.lower()} settings"))
         return None
     doc = load_yaml(path, problems, access)
-    record = doc and to_record(doc, kind, problems)
-    return Entry(path.stem, record, doc) if record else None
+    record = to_record(doc, kind, problems) if doc else None
+    return Entry(path.stem, record, doc) if doc and record else None
 
 
 def _read_mapping(path: Path, kind, problems, access: Access) -> dict[str, Entry]:
@@ -151,8 +155,8 @@ def _read_folder(folder: Path, kind, problems, access: Access) -> dict[str, Entr
             continue
         if m := RECORD.match(path.name):
             doc = load_yaml(path, problems, access)
-            record = doc and to_record(doc, kind, problems)
-            if record:
+            record = to_record(doc, kind, problems) if doc else None
+            if doc and record:
                 entries[m["slug"]] = Entry(m["slug"], record, doc)
         elif m := NARRATIVE.match(path.name):
             text = load_markdown(path, problems, access)

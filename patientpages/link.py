@@ -98,13 +98,13 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for entry in [*content.classes.values(), *content.drafts.get(kinds.TREATMENT_CLASS.folder, {}).values()]:
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
-    months = typing.cast(model.Site, content.site.record).review_months
+    months = content.site.record.review_months
     for kind in kinds.KINDS:
         for entry in content.of_kind(kind).values():
             _check_changes(entry, problems)
             _check_review_date(entry, months, problems)
     graph = SiteGraph(content)
-    terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
+    terms = [g.record.term for g in content.glossary]
     for term, id_ in zip(terms, glossary_ids(terms), strict=True):
         graph.glossary_ids.setdefault(anchor(term), id_)
     for entry in content.drugs.values():
@@ -200,7 +200,8 @@ def _add_months(day: dt.date, months: int) -> dt.date | None:
 
 def _check_class_cycles(content: Content, problems: list[Problem]) -> None:
     for slug, entry in content.classes.items():
-        seen, current = [], slug
+        seen: list[str] = []
+        current: str | None = slug
         while current and current in content.classes and current not in seen:
             seen.append(current)
             current = content.classes[current].record.part_of
@@ -270,7 +271,7 @@ class _Checker:
             self.cross_links(text)
 
     def cross_links(self, text) -> None:
-        glossary = {anchor(typing.cast(model.GlossaryTerm, g.record).term) for g in self.content.glossary}
+        glossary = {anchor(g.record.term) for g in self.content.glossary}
         for m in CROSS_LINK.finditer(text.text):
             kind, slug = m["kind"], m["slug"]
             before = text.text[: m.start("kind")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +107,7 @@ def _audience_label(page: Page) -> str:
 
 
 def build(
-    paths: Paths, *, write: bool = True, extras: list[Extra] = (), progress: Progress = lambda _: None
+    paths: Paths, *, write: bool = True, extras: Sequence[Extra] = (), progress: Progress = lambda _: None
 ) -> BuildResult:
     started = time.perf_counter()
     if write:
