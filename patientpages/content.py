@@ -4,11 +4,13 @@ error, so a misnamed narrative is never silently left off its page."""
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import kinds, model
 from .errors import BuildFailed, Problem, problem_at
+from .file_access import Access
 from .load import Document, TextFile, load_markdown, load_yaml
 from .records import to_record
 
@@ -66,35 +68,36 @@ class Content:
         return sorted(set(out))
 
 
-def read_content(root: Path, problems: list[Problem]) -> Content:
+def read_content(root: Path, problems: list[Problem], readable: tuple[Path, ...] = ()) -> Content:
     """Read every file, adding each problem found to `problems`; the valid records are returned so that the
-    link stage can report its problems in the same run."""
+    link stage can report its problems in the same run. Files may be symlinks only into `root` or `readable`."""
     if not root.is_dir():
         raise BuildFailed([problem_at(root, 1, 1, "content folder not found")])
-    site = _read_single(root / kinds.SITE_FILE, model.Site, problems)
+    site = _read_single(root / kinds.SITE_FILE, model.Site, problems, Access.of(root, *readable))
     if site is None:
         raise BuildFailed(problems)  # every later stage needs the site settings
-    sources = _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems)
-    glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems)
-    folders = {name: _read_folder(root / name, kind, problems) for name, kind in FOLDERS.items()}
+    access = Access.of(root, *readable, max_kb=typing.cast(model.Site, site.record).max_file_kb)
+    sources = _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems, access)
+    glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems, access)
+    folders = {name: _read_folder(root / name, kind, problems, access) for name, kind in FOLDERS.items()}
     invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name]) for name in FOLDERS}
     _refuse_strays(root, problems)
     return Content(root, site, sources, glossary, folders, invalid)
 
 
-def _read_single(path: Path, kind, problems) -> Entry | None:
-    if not path.is_file():
+def _read_single(path: Path, kind, problems, access: Access) -> Entry | None:
+    if not path.exists():
         problems.append(problem_at(path, 1, 1, f"missing file; expected the {kind.__name__.lower()} settings"))
         return None
-    doc = load_yaml(path, problems)
+    doc = load_yaml(path, problems, access)
     record = doc and to_record(doc, kind, problems)
     return Entry(path.stem, record, doc) if record else None
 
 
-def _read_mapping(path: Path, kind, problems) -> dict[str, Entry]:
-    doc = load_yaml(path, problems) if path.is_file() else None
+def _read_mapping(path: Path, kind, problems, access: Access) -> dict[str, Entry]:
+    doc = load_yaml(path, problems, access) if path.exists() else None
     if doc is None:
-        if not path.is_file():
+        if not path.exists():
             problems.append(problem_at(path, 1, 1, "missing file; expected a mapping of slug: record"))
         return {}
     if not isinstance(doc.data, dict):
@@ -111,10 +114,10 @@ def _read_mapping(path: Path, kind, problems) -> dict[str, Entry]:
     return out
 
 
-def _read_list(path: Path, kind, problems) -> list[Entry]:
-    if not path.is_file():
+def _read_list(path: Path, kind, problems, access: Access) -> list[Entry]:
+    if not path.exists():
         return []
-    doc = load_yaml(path, problems)
+    doc = load_yaml(path, problems, access)
     if doc is None:
         return []
     if not isinstance(doc.data, list):
@@ -124,21 +127,26 @@ def _read_list(path: Path, kind, problems) -> list[Entry]:
     return [Entry(str(i), r, doc) for i, r in enumerate(records) if r]
 
 
-def _read_folder(folder: Path, kind, problems) -> dict[str, Entry]:
+def _read_folder(folder: Path, kind, problems, access: Access) -> dict[str, Entry]:
     if not folder.is_dir():
         return {}
     entries: dict[str, Entry] = {}
     narratives: dict[str, dict[str, TextFile]] = {}
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as err:
+        problems.append(problem_at(folder, 1, 1, f"cannot read this folder: {err.strerror or err}"))
+        return {}
+    for path in paths:
         if path.name.startswith("."):
             continue
         if m := RECORD.match(path.name):
-            doc = load_yaml(path, problems)
+            doc = load_yaml(path, problems, access)
             record = doc and to_record(doc, kind, problems)
             if record:
                 entries[m["slug"]] = Entry(m["slug"], record, doc)
         elif m := NARRATIVE.match(path.name):
-            text = load_markdown(path, problems)
+            text = load_markdown(path, problems, access)
             if text:
                 narratives.setdefault(m["slug"], {})[m["audience"] or ""] = text
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import typing
 from dataclasses import dataclass, field
 
 from . import kinds, model
@@ -13,9 +14,15 @@ from .content import Content, Entry
 from .errors import Problem, problem_at
 
 TIERS = ("urgent", "serious", "common")
-# Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome)
+# Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome). Every
+# place Markdown allows a link destination is searched, across line breaks: inline `](kind:slug "title")`,
+# `](<kind:slug>)`, and reference definitions `[label]: kind:slug`; a bare `<kind:slug>` is refused, since
+# Python-Markdown would show it as text.
+KINDS = "|".join(map(re.escape, kinds.CROSS_LINK_KINDS))
 CROSS_LINK = re.compile(
-    r"\]\(\s*(?P<kind>" + "|".join(map(re.escape, kinds.CROSS_LINK_KINDS)) + r"):(?P<slug>[^)\s]*)\s*\)"
+    rf"(?:(?P<inline>\]\(\s*<?)|(?P<reference>^[ ]{{0,3}}\[[^\]\n]+\]:\s*<?)|<)"
+    rf"(?P<kind>{KINDS}):(?P<slug>[^\s)>\"']*)",
+    re.M,
 )
 
 
@@ -55,6 +62,7 @@ class SiteGraph:
     condition_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
     class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
     review_due: dict[str, dt.date] = field(default_factory=dict)  # drug slug -> date
+    glossary_ids: dict[str, str] = field(default_factory=dict)  # cross-link slug -> anchor id on the glossary page
 
     def use(self, slug: str, audience: Audience) -> DrugUse | None:
         return self.uses.get((slug, audience))
@@ -84,6 +92,9 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
     graph = SiteGraph(content)
+    terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
+    for term, id_ in zip(terms, glossary_ids(terms), strict=True):
+        graph.glossary_ids.setdefault(anchor(term), id_)
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)
     _check_class_cycles(content, problems)
@@ -102,7 +113,15 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
     check.narratives(entry, allowed=tuple(a.slug for a in audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
     months = graph.content.site.record.review_months
-    graph.review_due[entry.slug] = drug.review_due or _add_months(drug.reviewed, months)
+    due = drug.review_due or _add_months(drug.reviewed, months)
+    if due is None:
+        check.problems.append(
+            entry.doc.problem(
+                ("reviewed",), f"the next review ({months} months later) would fall after the year 9999; check the date"
+            )
+        )
+    else:
+        graph.review_due[entry.slug] = due
     for audience in audiences:
         use: model.AudienceUse = getattr(drug.audiences, audience.slug)
         base = ("audiences", audience.slug)
@@ -137,9 +156,12 @@ def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> d
     }
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    """`day` plus `months`, on the last day of the month where that day does not exist; None past year 9999."""
     year, month = divmod(day.month - 1 + months, 12)
     target_year, target_month = day.year + year, month + 1
+    if target_year > dt.MAXYEAR:
+        return None
     for d in (day.day, 30, 29, 28):
         try:
             return dt.date(target_year, target_month, d)
@@ -211,16 +233,23 @@ class _Checker:
             self.cross_links(text)
 
     def cross_links(self, text) -> None:
-        glossary = {anchor(g.record.term) for g in self.content.glossary}
-        for number, line in enumerate(text.text.splitlines(), 1):
-            for m in CROSS_LINK.finditer(line):
-                kind, slug = m["kind"], m["slug"]
-                folder = GLOSSARY if kind == kinds.GLOSSARY else kinds.BY_NAME[kind].folder
-                known = glossary if kind == kinds.GLOSSARY else self.targets[folder]
-                if slug not in known and slug not in self.content.invalid.get(folder, ()):
-                    self.problems.append(
-                        problem_at(text.path, number, m.start("slug") + 1, unknown(folder, slug, known))
+        glossary = {anchor(typing.cast(model.GlossaryTerm, g.record).term) for g in self.content.glossary}
+        for m in CROSS_LINK.finditer(text.text):
+            kind, slug = m["kind"], m["slug"]
+            before = text.text[: m.start("kind")]
+            where = (before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+            if not (m["inline"] or m["reference"]):
+                self.problems.append(
+                    problem_at(
+                        text.path, *where, f"write this link as [text]({kind}:{slug}); <{kind}:...> is shown as text"
                     )
+                )
+                continue
+            folder = GLOSSARY if kind == kinds.GLOSSARY else kinds.BY_NAME[kind].folder
+            known = glossary if kind == kinds.GLOSSARY else self.targets[folder]
+            if slug not in known and slug not in self.content.invalid.get(folder, ()):
+                line, column = where
+                self.problems.append(problem_at(text.path, line, column + len(kind) + 1, unknown(folder, slug, known)))
 
 
 SOURCES, GLOSSARY = "sources", "glossary"  # references into the two shared files, beside the kinds' folders
@@ -238,5 +267,19 @@ def unknown(kind: str, slug: str, known) -> str:
 
 
 def anchor(term: str) -> str:
-    """The id of a glossary term on the glossary page."""
+    """The slug that cross-links use for a glossary term: [CD19](glossary:cd19)."""
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+def glossary_ids(terms: list[str]) -> list[str]:
+    """An id for each term on the glossary page: prefixed, so no term ("Main") can take an id the page layout
+    uses; never empty (a term of punctuation); unique (terms differing only in case)."""
+    ids: list[str] = []
+    for n, term in enumerate(terms, 1):
+        base = f"term-{anchor(term) or n}"
+        id_, count = base, 1
+        while id_ in ids:
+            count += 1
+            id_ = f"{base}-{count}"
+        ids.append(id_)
+    return ids

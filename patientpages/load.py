@@ -6,6 +6,8 @@ and reports every problem it finds in a file rather than stopping at the first.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, problem_at
+from .file_access import Access, read_bytes
 
 Location = tuple[int, int]  # 1-based line and column
 KeyPath = tuple[Any, ...]
@@ -46,11 +49,22 @@ class TextFile:
     text: str
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """Decode as UTF-8, naming the line and column of the first byte that is not."""
-    raw = path.read_bytes()
+# Control characters and the invisible ones that reorder or hide text: no record or narrative needs them, and
+# in a name they publish text that reads differently from what the editor saw (or reversed).
+FORBIDDEN_CHARACTER = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+MAX_DEPTH = 20  # records nest a few levels; far deeper nesting is a mistake (and would exhaust the stack)
+
+
+def read_text(path: Path, problems: list[Problem], access: Access) -> str | None:
+    """Decode as UTF-8 (without a leading byte-order mark), naming the line and column of the first byte that is
+    not UTF-8 and of every forbidden character."""
+    raw = read_bytes(path, access, problems)
+    if raw is None:
+        return None
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
@@ -59,10 +73,26 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
             problem_at(path, line, column, f"file is not UTF-8 text (byte 0x{raw[err.start]:02x}); save it as UTF-8")
         )
         return None
+    found = [
+        problem_at(path, *_line_column(text, m.start()), forbidden_character(m[0]))
+        for m in FORBIDDEN_CHARACTER.finditer(text)
+    ]
+    problems.extend(found)
+    return None if found else text
 
 
-def load_yaml(path: Path, problems: list[Problem]) -> Document | None:
-    text = read_text(path, problems)
+def forbidden_character(char: str) -> str:
+    name = unicodedata.name(char, "control character").lower()
+    return f"invisible or control character U+{ord(char):04X} ({name}) is not allowed; delete it"
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def load_yaml(path: Path, problems: list[Problem], access: Access) -> Document | None:
+    text = read_text(path, problems, access)
     if text is None:
         return None
     if not text.strip():
@@ -73,13 +103,19 @@ def load_yaml(path: Path, problems: list[Problem]) -> Document | None:
         problems.extend(found)
         return None
     try:
-        found = _anchor_problems(path, text)
+        found = _structure_problems(path, text)
         if found:
             problems.extend(found)
             return None
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
         problems.append(_syntax_problem(path, err))
+        return None
+    except yaml.reader.ReaderError as err:  # a character YAML cannot hold at all
+        what = (
+            f"character U+{err.character:04X} is not allowed in YAML" if isinstance(err.character, int) else err.reason
+        )
+        problems.append(problem_at(path, *_line_column(text, err.position), f"{what}; delete it"))
         return None
     if node is None:
         problems.append(problem_at(path, 1, 1, "file holds only comments; expected a YAML record"))
@@ -102,21 +138,27 @@ def _tab_problems(path: Path, text: str) -> list[Problem]:
     return out
 
 
-def _anchor_problems(path: Path, text: str) -> list[Problem]:
-    # Refuse anchors and aliases outright: records never need them, and an alias bomb could hang the build.
-    out = []
+def _structure_problems(path: Path, text: str) -> list[Problem]:
+    """Refuse, before building anything: anchors and aliases (records never need them, and an alias bomb could
+    hang the build); explicit tags (`!!binary`, `!!python/...`: a record is plain text, lists and mappings);
+    and nesting deeper than any record needs."""
+    out: list[Problem] = []
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        here = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                message = f"nested more than {MAX_DEPTH} levels deep; records need only a few levels"
+                return [*out, problem_at(path, *here, message)]
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        if tag := getattr(event, "tag", None):
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            out.append(problem_at(path, *here, f"YAML tag '{shown}' is not allowed; write a plain value"))
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            out.append(
-                problem_at(
-                    path,
-                    mark.line + 1,
-                    mark.column + 1,
-                    f"YAML {kind} ('&' / '*') is not allowed; write the value out in full",
-                )
-            )
+            out.append(problem_at(path, *here, f"YAML {kind} ('&' / '*') is not allowed; write the value out in full"))
     return out
 
 
@@ -162,7 +204,7 @@ def _build(node: yaml.Node, key_path: KeyPath, doc: Document, problems: list[Pro
 
 def _scalar(node: yaml.Node, doc: Document, problems: list[Problem]) -> Any:
     try:
-        return _constructor.construct_object(node, deep=True)
+        value = _constructor.construct_object(node, deep=True)
     except (ValueError, yaml.YAMLError):
         # e.g. 2026-13-01 looks like a date to YAML but is not one; or a !!python tag SafeLoader refuses.
         if node.tag.endswith(":timestamp"):
@@ -171,10 +213,16 @@ def _scalar(node: yaml.Node, doc: Document, problems: list[Problem]) -> Any:
             what = f"YAML tag '{node.tag}' is not allowed; write a plain value"
         problems.append(problem_at(doc.path, node.start_mark.line + 1, node.start_mark.column + 1, what))
         return None
+    # An escape in a quoted string ("\e", "\u202e") can still make a forbidden character.
+    if isinstance(value, str) and (m := FORBIDDEN_CHARACTER.search(value)):
+        where = (node.start_mark.line + 1, node.start_mark.column + 1)
+        problems.append(problem_at(doc.path, *where, forbidden_character(m[0])))
+        return None
+    return value
 
 
-def load_markdown(path: Path, problems: list[Problem]) -> TextFile | None:
-    text = read_text(path, problems)
+def load_markdown(path: Path, problems: list[Problem], access: Access) -> TextFile | None:
+    text = read_text(path, problems, access)
     if text is None:
         return None
     if not text.strip():

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 AudienceSlug = Literal["adult", "child"]  # the Audience values themselves live in audience.py
+# Only a real YYYY-MM-DD date: a bare number would otherwise be read as seconds since 1970.
+Date = Annotated[dt.date, Strict()]
 
 
 class Record(BaseModel):
@@ -39,6 +41,9 @@ class Site(Record):
     contact: Text = Field(description="Default line telling readers who to contact with questions.")
     review_months: int = Field(12, ge=1, le=60, description="How many months a record stays current after review.")
     handout_paper: Literal["A4", "letter"] = Field("A4", description="Paper size of the handout PDFs.")
+    max_file_kb: int = Field(
+        512, ge=1, le=100_000, description="Largest content file the build reads, in KB; bigger files are refused."
+    )
     clinic: Annotated[Clinic, BeforeValidator(lambda v: {} if v is None else v)] = Field(
         default_factory=Clinic, description="Optional clinic details printed on handouts."
     )
@@ -158,8 +163,8 @@ class Drug(Record):
     how_given: HowGiven
     audiences: Audiences = Field(description="Which audiences it is used in; each gets its own page.")
     side_effects: SideEffectTiers
-    reviewed: dt.date = Field(description="Date the record was last checked against its sources.")
-    review_due: dt.date | None = Field(None, description="Defaults to reviewed + site review_months.")
+    reviewed: Date = Field(description="Date the record was last checked against its sources.")
+    review_due: Date | None = Field(None, description="Defaults to reviewed + site review_months.")
     sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -216,7 +221,7 @@ class TreatmentClass(Record):
 class Article(Record):
     title: Text = Field(description="The page's title, e.g. 'Help and support'.")
     summary: Text = Field(description="One or two plain sentences: what the page offers. Shown in lists.")
-    reviewed: dt.date = Field(description="Date the page was last checked against its sources.")
+    reviewed: Date = Field(description="Date the page was last checked against its sources.")
     sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
 

@@ -15,7 +15,7 @@ from .audience import AUDIENCES, Audience
 from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
-from .link import TIERS, SiteGraph, anchor
+from .link import TIERS, SiteGraph, glossary_ids
 from .views import (
     ArticleView,
     AudienceHomeView,
@@ -167,7 +167,8 @@ def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
 
 def _glossary(graph: SiteGraph) -> Page:
     c = graph.content
-    terms = tuple(sorted(((anchor(g.record.term), g.record) for g in c.glossary), key=lambda t: t[1].term.lower()))
+    ids = glossary_ids([g.record.term for g in c.glossary])
+    terms = tuple(sorted(zip(ids, (g.record for g in c.glossary), strict=True), key=lambda t: t[1].term.lower()))
     inputs = [g.doc.path for g in c.glossary[:1]] or [c.site.doc.path]
     return Page(kinds.GLOSSARY_URL, "glossary", "glossary.html", "Glossary", [HOME], inputs, GlossaryView(terms))
 

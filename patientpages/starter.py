@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .errors import Refused
 from .model import SLUG_PATTERN
 
 DRUG_TEMPLATE = """\
@@ -47,13 +48,13 @@ sources: []                  # slugs from content/sources.yaml
 
 def new_drug(content: Path, slug: str, today: dt.date) -> Path:
     if not re.fullmatch(SLUG_PATTERN, slug):
-        raise ValueError(
+        raise Refused(
             f"'{slug}' is not a valid slug: use the generic name in lower case with hyphens, "
             "like 'inotuzumab-ozogamicin'"
         )
     path = content / "drugs" / f"{slug}.yaml"
     if path.exists():
-        raise FileExistsError(f"{path} already exists; edit it instead")
+        raise Refused(f"{path} already exists; edit it instead")
     name = slug.replace("-", " ").capitalize()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(DRUG_TEMPLATE.format(name=name, today=today.isoformat()), encoding="utf-8")

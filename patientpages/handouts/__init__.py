@@ -52,8 +52,11 @@ def write_handouts(
         slug, audience = view.slug, view.audience.slug
         try:
             html = render_html(env, page, result)
-        except jinja2.TemplateError as err:
-            raise BuildFailed([template_problem(err, paths.templates / TEMPLATE, f"the {slug} handout")]) from err
+        except Exception as err:
+            problem = template_problem(err, paths.templates / TEMPLATE, f"the {slug} handout")
+            if problem is None:
+                raise
+            raise BuildFailed([problem]) from err
         key = cache_key(html, css, size)
         pdf = cache.get(slug, audience, key)
         if pdf is None:
