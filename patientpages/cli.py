@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from .errors import BuildFailed, Refused, printable
-from .pipeline import Paths, build
+from .pipeline import Builder, Paths, build
 from .report import summary, too_hard, write_json
 
 ROOT = Path.cwd()
@@ -141,7 +141,9 @@ def _relative(text: str) -> str:
 
 def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int:
     today = dt.date.today()
-    result = build(paths, extras=_handout_extras() if handouts else [], progress=print)
+    builder = Builder(paths, extras=_handout_extras() if handouts else [])
+    builder.bar = sys.stderr.isatty()  # a progress bar only on a terminal; plain lines in logs and CI
+    result = builder.build(progress=print)
     print(summary(result, today, verbose=verbose))
     write_json(result, paths.out.with_name("build-report.json"), today)
     report = _relative(str(paths.out.with_name("build-report.json")))
@@ -188,19 +190,25 @@ def _check(paths: Paths, *, strict: bool) -> int:
 def _serve(paths: Paths, host: str, port: int) -> int:
     from .serve import serve
 
-    def rebuild() -> bool:
+    builder = Builder(paths, extras=_handout_extras())  # kept in memory: each save rebuilds only what changed
+
+    def rebuild() -> list[str]:
+        """Rebuild; return the problems (as the open page's overlay lists them), none when it succeeded."""
         try:
-            result = build(paths, extras=_handout_extras())
+            result = builder.build()
             print(summary(result, dt.date.today()))
-            return True
+            return []
         except BuildFailed as failed:
             _report_failure(failed, paths)
+            problems = [_relative(str(p)) for p in failed.problems]
         except Refused as refused:
             print(f"error: {refused}", file=sys.stderr)
+            problems = [f"error: {refused}"]
         except Exception as err:  # the server keeps running; the editor can still report the bug
             _report_bug(err, debug=True)
+            problems = [f"internal error: {type(err).__name__}: {err}"]
         print("Still serving the last good site.", file=sys.stderr)
-        return False
+        return problems
 
     watch = [str(paths.content), str(paths.templates), str(paths.static)]
     serve(rebuild, str(paths.out), watch, host, port)

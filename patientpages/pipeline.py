@@ -1,25 +1,31 @@
 """The build, top to bottom: load → model → link → plan → render → write. Nothing is written until every
-page has rendered, and site/ is replaced only when the whole build succeeded."""
+page has rendered, and site/ changes only when the whole build succeeded.
+
+A `Builder` remembers what the last good build read (build_cache.py), so a rebuild re-reads only changed files,
+renders again only the pages whose reads changed, and writes only the files whose bytes changed (outputs.py).
+Everything is still loaded, checked and linked as a whole, so every problem is reported every time."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .file_access import Access, links_outside
 from .kinds import handout_url
 from .link import SiteGraph, link
+from .outputs import SiteOutputs, finish_interrupted_commit
 from .page_checks import page_problems
+from .parallel import render_pages
 from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
-from .reading import reading_grade
-from .render import environment, render, template_problem
-from .write import copy_static, output_lock, refuse_unsafe_output, staged, write_file
+from .render import cross_link_url
+from .write import output_lock, refuse_unsafe_output
 
 
 @dataclass(frozen=True)
@@ -38,84 +44,180 @@ class Paths:
 class BuildResult:
     graph: SiteGraph
     pages: list[Page]
-    html: dict[str, str] = field(default_factory=dict)  # output path -> HTML
+    html: dict[str, str] = field(default_factory=dict)  # output path -> HTML, for the pages rendered this time
     grades: dict[str, float | None] = field(default_factory=dict)
     seconds: float = 0.0
     files_written: int = 0
     extra_outputs: list[str] = field(default_factory=list)
+    reused: int = 0  # pages whose reads were unchanged, so their file in site/ was kept
+    removed: int = 0  # pages of the last build that are gone (a record removed)
+    previous: BuildState = field(default_factory=BuildState)  # what the last good build recorded
+    state: BuildState = field(default_factory=BuildState)  # what this build records
+    templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source
+
+    @property
+    def rendered(self) -> int:
+        return len(self.html)
 
     def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
         return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
 
 
 Progress = Callable[[str], None]
-# Later stages (handout PDFs) plug in here: each gets the result and the staging folder, returns files written.
-Extra = Callable[[BuildResult, Path, Paths, Progress], list[str]]
+# Later stages (handout PDFs) plug in here: each gets the result and the site's outputs, returns the files it put.
+Extra = Callable[[BuildResult, SiteOutputs, Paths, Progress], list[str]]
 
 
-def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
+def load_site(paths: Paths, memo: FileMemo | None = None) -> tuple[SiteGraph, list[Page]]:
     """Load, validate and link everything; raise with every problem found before any page is planned."""
     problems: list[Problem] = []
     access = Access.of(paths.content, paths.templates, paths.static)
     for folder in (paths.templates, paths.static):
         problems += links_outside(folder, access)
-    graph = link(read_content(paths.content, problems, (paths.templates, paths.static)), problems)
+    graph = link(read_content(paths.content, problems, (paths.templates, paths.static), memo), problems)
     if problems:
         raise BuildFailed(problems)
     return graph, plan(graph)
 
 
-def render_all(
-    paths: Paths, graph: SiteGraph, pages: list[Page], *, progress: Progress = lambda _: None
-) -> dict[str, str]:
-    env = environment(paths.templates)
-    html, problems = {}, []
-    for n, page in enumerate(pages, 1):
-        try:
-            html[page.output] = render(page, env, graph)
-        except Exception as err:
-            problem = template_problem(err, paths.templates / page.template, page.output)
-            if problem is None:
-                raise
-            problems.append(problem)
-        if n % 25 == 0:
-            progress(f"rendered {n}/{len(pages)} pages")
-    if problems:
-        raise BuildFailed(problems)
-    return html
-
-
 def build(
-    paths: Paths, *, write: bool = True, extras: list[Extra] = (), progress: Progress = lambda _: None
+    paths: Paths, *, write: bool = True, extras: Sequence[Extra] = (), progress: Progress = lambda _: None
 ) -> BuildResult:
-    started = time.perf_counter()
-    if write:
-        refuse_unsafe_output(
-            paths.out, {"content": paths.content, "templates": paths.templates, "static": paths.static}
-        )
-    graph, pages = load_site(paths)
-    progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
-    result = BuildResult(graph, pages, render_all(paths, graph, pages, progress=progress))
-    found = page_problems(result.html, _site_files(paths, result), paths.out)
-    if found:
-        raise BuildFailed(found)
-    result.grades = {out: reading_grade(text) for out, text in result.html.items()}
-    if write:
-        with output_lock(paths.out), staged(paths.out) as staging:
-            for out, text in result.html.items():
-                write_file(staging, out, text)
-            copy_static(paths.static, staging)
-            write_file(staging, "_headers", HEADERS_FILE_TEXT)
-            for extra in extras:
-                result.extra_outputs += extra(result, staging, paths, progress)
-            result.files_written = sum(1 for p in staging.rglob("*") if p.is_file())
-    result.seconds = time.perf_counter() - started
-    return result
+    """One build from the command line: incremental from the cache beside the output folder when there is one."""
+    return Builder(paths, extras=extras, cached=write).build(write=write, progress=progress)
+
+
+class Builder:
+    """Builds one site again and again. The dev server keeps one in memory; `build` loads one from the cache."""
+
+    def __init__(self, paths: Paths, *, extras: Sequence[Extra] = (), cached: bool = True, workers: int | None = None):
+        self.paths = paths
+        self.extras = list(extras)
+        self.cached = cached
+        self.workers = workers
+        self.state = BuildState.load(paths.out) if cached else BuildState()
+        self.bar = False  # a progress bar on the terminal, rather than progress lines
+
+    def build(self, *, write: bool = True, progress: Progress = lambda _: None) -> BuildResult:
+        started = time.perf_counter()
+        paths = self.paths
+        if write:
+            refuse_unsafe_output(
+                paths.out, {"content": paths.content, "templates": paths.templates, "static": paths.static}
+            )
+        previous = self.state
+        memo = previous.files if self.cached else None
+        try:
+            graph, pages = load_site(paths, memo)
+        finally:
+            if memo is not None:
+                memo.forget_unseen()
+        progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
+        if not write:
+            result = BuildResult(graph, pages, previous=BuildState())
+            self._render(result, None, progress)
+            result.seconds = time.perf_counter() - started
+            return result
+        with output_lock(paths.out):
+            finish_interrupted_commit(paths.out)
+            usable = previous.outputs if previous.outputs and paths.out.is_dir() else None
+            outputs = SiteOutputs(paths.out, usable)
+            result = BuildResult(graph, pages, previous=previous if usable is not None else BuildState())
+            result.state = BuildState(files=previous.files)
+            self._render(result, outputs, progress)
+            self._put_static(outputs)
+            for extra in self.extras:
+                result.extra_outputs += extra(result, outputs, paths, progress)
+            result.files_written = len(outputs.changed)
+            result.removed = sum(1 for p in outputs.removed if p in result.previous.pages)
+            result.state.outputs = outputs.commit()
+        result.state.version = VERSION
+        self.state = result.state
+        if self.cached:
+            self.state.save(paths.out)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    # ---------- pages ----------
+
+    def _render(self, result: BuildResult, outputs: SiteOutputs | None, progress: Progress) -> None:
+        """Render every page whose reads changed; keep the rest as they are in site/."""
+        paths, graph = self.paths, result.graph
+        result.templates = _template_digests(paths.templates)
+        site_key = digest(repr(graph.content.site.record))
+        keys = {page.output: digest(site_key, repr(page)) for page in result.pages}
+        stale = []
+        for page in result.pages:
+            before = result.previous.pages.get(page.output)
+            if outputs and before and _unchanged(before, keys[page.output], page, graph, result.templates, outputs):
+                outputs.keep(page.output)
+                result.state.pages[page.output] = before
+                result.grades[page.output] = before.grade
+                result.reused += 1
+            else:
+                stale.append(page)
+        rendered = render_pages(paths, graph, stale, workers=self.workers, progress=progress, bar=self.bar)
+        for page, (html, reads, grade) in zip(stale, rendered, strict=True):
+            result.html[page.output] = html
+            result.grades[page.output] = grade
+            templates = {name: result.templates.get(name, "") for name in sorted(reads.templates)}
+            result.state.pages[page.output] = PageReads(keys[page.output], templates, dict(reads.links), grade)
+            if outputs is not None:
+                outputs.put(page.output, html)
+        self._check_pages(result, outputs)
+
+    def _check_pages(self, result: BuildResult, outputs: SiteOutputs | None) -> None:
+        """The cheap per-page checks: on the pages rendered now, or on every page when the site's list of files
+        changed (a removed stylesheet breaks pages that did not change). On any problem every page is checked,
+        so the report is the same as a full build's."""
+        files = _site_files(self.paths, result)
+        result.state.site_files = digest(*sorted(files))
+        whole = result.state.site_files != result.previous.site_files
+        found = [] if whole else page_problems(result.html, files, self.paths.out)
+        if whole or found:
+            html = dict(result.html)
+            if outputs is not None:
+                for page in result.pages:
+                    if page.output not in html:
+                        html[page.output] = outputs.read(page.output).decode("utf-8")
+            found = page_problems(html, files, self.paths.out)
+        if found:
+            raise BuildFailed(found)
+
+    def _put_static(self, outputs: SiteOutputs) -> None:
+        static = self.paths.static
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    outputs.put("static/" + path.relative_to(static).as_posix(), path.read_bytes())
+        outputs.put("_headers", HEADERS_FILE_TEXT)
+
+
+def _unchanged(
+    before: PageReads, key: str, page: Page, graph: SiteGraph, templates: dict[str, str], outputs: SiteOutputs
+) -> bool:
+    """The page read the same plan, templates and cross-link targets as last time, and its file is intact."""
+    if before.key != key or any(templates.get(name) != sha for name, sha in before.templates.items()):
+        return False
+    try:
+        if any(cross_link_url(graph, page, k, s) != url for (k, s), url in before.links.items()):
+            return False
+    except (KeyError, IndexError):  # a cross-link target that is gone: render, and let that report it
+        return False
+    return outputs.intact(page.output)
+
+
+def _template_digests(templates: Path) -> dict[str, str]:
+    if not templates.is_dir():
+        return {}
+    return {
+        p.relative_to(templates).as_posix(): digest(p.read_bytes()) for p in sorted(templates.rglob("*")) if p.is_file()
+    }
 
 
 def _site_files(paths: Paths, result: BuildResult) -> set[str]:
     """Every file the finished site will hold, including the handouts made after the pages."""
-    files = {*result.html, "_headers"}
+    files = {p.output for p in result.pages} | {"_headers"}
     if paths.static.is_dir():
         files |= {"static/" + p.relative_to(paths.static).as_posix() for p in paths.static.rglob("*") if p.is_file()}
     files |= {handout_url(slug, audience) for slug, audience in result.graph.uses}

@@ -1,12 +1,15 @@
 """`serve`: build, serve site/ on 127.0.0.1, rebuild on every save and reload the open page.
 
 A rebuild runs off the server's request thread, so pages keep coming from the last good site while it runs; a
-rebuild that fails prints its problems and keeps serving the last good site. Only pages served by this server
-may open the live-reload connection, and a missing page gets the site's own 404 page.
+rebuild that fails prints its problems and keeps serving the last good site, and the open page shows them in an
+overlay (dev_overlay.js, which this server adds to each page it serves and which the built site never holds)
+until a save fixes them. Only pages served by this server may open the live-reload connection, and a missing
+page gets the site's own 404 page.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,15 +18,71 @@ from urllib.parse import urlsplit
 import livereload
 import livereload.handlers
 import livereload.server
+from tornado import web
 from tornado.ioloop import IOLoop
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+OVERLAY_SCRIPT = "/_dev/overlay.js"
+PROBLEMS_URL = "/_dev/problems.json"
+_HERE = Path(__file__).parent
+
+
+class Problems:
+    """The last rebuild's problems, as `path:line:col: message` lines; none after a good build."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.lock = threading.Lock()
+
+    def set(self, lines: list[str]) -> None:
+        with self.lock:
+            self.lines = list(lines)
+
+    def get(self) -> list[str]:
+        with self.lock:
+            return list(self.lines)
+
+
+class _ProblemsHandler(web.RequestHandler):
+    def initialize(self, problems: Problems) -> None:
+        self.problems = problems
+
+    def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps({"problems": self.problems.get()}))
+
+
+class _OverlayFiles(web.RequestHandler):
+    """The overlay's script and stylesheet, from this package (never from the site)."""
+
+    TYPES = {"overlay.js": "text/javascript", "overlay.css": "text/css"}
+
+    def get(self, name: str) -> None:
+        if name not in self.TYPES:
+            raise web.HTTPError(404)
+        self.set_header("Content-Type", f"{self.TYPES[name]}; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish((_HERE / f"dev_{name}").read_bytes())
+
+
+class _DevServer(livereload.Server):
+    """livereload's server with the overlay's routes ahead of the site's files."""
+
+    problems = Problems()
+
+    def get_web_handlers(self, script):
+        return [
+            (PROBLEMS_URL, _ProblemsHandler, {"problems": self.problems}),
+            (r"/_dev/(overlay\.js|overlay\.css)", _OverlayFiles),
+            *super().get_web_handlers(script),
+        ]
 
 
 def _external_script_injector(port: int):
     """livereload injects an inline <script>, which our Content-Security-Policy rightly blocks. Swap in a
     tag that loads the same client from our own origin, which the policy allows."""
-    tag = f'<script src="/livereload.js?port={port}"></script>'.encode()
+    tag = f'<script src="/livereload.js?port={port}"></script><script src="{OVERLAY_SCRIPT}"></script>'.encode()
 
     class Injector(livereload.server.LiveScriptInjector):
         def __init_subclass__(cls, **kwargs):
@@ -63,8 +122,9 @@ class _SiteFiles(livereload.handlers.StaticFileHandler):
 class _Rebuilder:
     """Runs rebuilds one at a time on a worker thread; saves during a rebuild cause one more rebuild after it."""
 
-    def __init__(self, rebuild: Callable[[], bool]):
+    def __init__(self, rebuild: Callable[[], list[str]], problems: Problems):
         self.rebuild = rebuild
+        self.problems = problems
         self.lock = threading.Lock()
         self.running = False
         self.again = False
@@ -80,7 +140,9 @@ class _Rebuilder:
 
     def _run(self, loop: IOLoop) -> None:
         while True:
-            if self.rebuild():
+            problems = self.rebuild()
+            self.problems.set(problems)
+            if not problems:  # a failed rebuild leaves the page as it is; its overlay lists the problems
                 loop.add_callback(livereload.handlers.LiveReloadHandler.reload_waiters)
             with self.lock:
                 if not self.again:
@@ -89,13 +151,16 @@ class _Rebuilder:
                 self.again = False
 
 
-def serve(rebuild: Callable[[], bool], root: str, watch: list[str], host: str, port: int) -> None:
-    rebuild()
+def serve(rebuild: Callable[[], list[str]], root: str, watch: list[str], host: str, port: int) -> None:
+    """Serve `root`; `rebuild()` returns the problems of a failed rebuild, or none."""
+    problems = Problems()
+    problems.set(rebuild())
     livereload.server.LiveScriptInjector = _external_script_injector(port)
     livereload.handlers.LiveReloadHandler.check_origin = same_origin_only(host)
-    server = livereload.Server()
+    server = _DevServer()
+    server.problems = problems
     server.SFH = _SiteFiles
-    rebuilder = _Rebuilder(rebuild)
+    rebuilder = _Rebuilder(rebuild, problems)
     for folder in watch:
         # 'forever': livereload must not reload browsers itself; the rebuilder does once the new site is in.
         server.watch(folder, rebuilder.start, delay="forever")
