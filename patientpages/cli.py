@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--no-handouts", action="store_true", help="skip the handout PDFs (faster while writing)")
     c = sub.add_parser("check", parents=[common], help="validate everything without writing the site")
     c.add_argument(
         "--strict",
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "build":
             return _build(paths, verbose=args.verbose, handouts=not args.no_handouts)
         if command == "serve":
-            return _serve(paths, args.host, args.port)
+            return _serve(paths, args.host, args.port, handouts=not args.no_handouts)
         if command == "check":
             return _check(paths, strict=args.strict)
         if command == "new":
@@ -187,10 +188,12 @@ def _check(paths: Paths, *, strict: bool) -> int:
     return 0
 
 
-def _serve(paths: Paths, host: str, port: int) -> int:
+def _serve(paths: Paths, host: str, port: int, *, handouts: bool = True) -> int:
     from .serve import serve
 
-    builder = Builder(paths, extras=_handout_extras())  # kept in memory: each save rebuilds only what changed
+    builder = Builder(
+        paths, extras=_handout_extras() if handouts else []
+    )  # kept in memory: each save rebuilds only what changed
 
     def rebuild() -> list[str]:
         """Rebuild; return the problems (as the open page's overlay lists them), none when it succeeded."""

@@ -151,18 +151,25 @@ class _Rebuilder:
                 self.again = False
 
 
+def _only_start_rebuilds(handler: type[livereload.handlers.LiveReloadHandler]) -> None:
+    """livereload reloads browsers as soon as a watched file changes (its delay="forever" is not honoured by
+    the watcher), which would show the old page, or the last good one after a failed rebuild. Here a change
+    only starts a rebuild; the rebuilder reloads browsers once the new site is in, and only if it built."""
+    handler.watcher.examine()
+
+
 def serve(rebuild: Callable[[], list[str]], root: str, watch: list[str], host: str, port: int) -> None:
     """Serve `root`; `rebuild()` returns the problems of a failed rebuild, or none."""
     problems = Problems()
     problems.set(rebuild())
     livereload.server.LiveScriptInjector = _external_script_injector(port)
     livereload.handlers.LiveReloadHandler.check_origin = same_origin_only(host)
+    livereload.handlers.LiveReloadHandler.poll_tasks = classmethod(_only_start_rebuilds)
     server = _DevServer()
     server.problems = problems
     server.SFH = _SiteFiles
     rebuilder = _Rebuilder(rebuild, problems)
     for folder in watch:
-        # 'forever': livereload must not reload browsers itself; the rebuilder does once the new site is in.
-        server.watch(folder, rebuilder.start, delay="forever")
+        server.watch(folder, rebuilder.start)
     print(f"Serving {root} on http://{host}:{port}/ (Ctrl+C to stop)")
     server.serve(host=host, port=port, root=root, restart_delay=0)
