@@ -123,6 +123,7 @@ class BuildState:
     # handout path -> digest of what shaped it (its context, stylesheet, paper), and the templates it read
     handouts: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     outputs: dict[str, Output] = field(default_factory=dict)  # path in site/ -> its bytes as written
+    extra_outputs: list[str] = field(default_factory=list)  # the files the extras (handouts) put
     site_files: str = ""  # digest of the list of every file in site/, for the whole-site page checks
 
     @classmethod

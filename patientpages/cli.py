@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildFailed, Refused, printable
@@ -195,10 +196,14 @@ def _serve(paths: Paths, host: str, port: int, *, handouts: bool = True) -> int:
         paths, extras=_handout_extras() if handouts else []
     )  # kept in memory: each save rebuilds only what changed
 
-    def rebuild() -> list[str]:
-        """Rebuild; return the problems (as the open page's overlay lists them), none when it succeeded."""
+    def rebuild(pages_ready: Callable[[], None] = lambda: None) -> list[str]:
+        """Rebuild the pages, call `pages_ready` (the open page reloads), then make the handout PDFs, which
+        take a second each. Return the problems (the open page's overlay lists them); none if it built."""
         try:
-            result = builder.build()
+            result = builder.build(extras=False)
+            pages_ready()
+            if handouts:
+                result = builder.build()
             print(summary(result, dt.date.today()))
             return []
         except BuildFailed as failed:

@@ -13,11 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import jinja2
+
 from .errors import BuildFailed, Problem
 from .link import SiteGraph
 from .plan import Page
 from .reading import reading_grade
-from .render import Reads, environment, render, template_problem
+from .render import Reads, render, template_problem
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,6 +68,7 @@ def map_in_order(
 
 
 def render_pages(
+    env: jinja2.Environment,
     paths: Any,
     graph: SiteGraph,
     pages: list[Page],
@@ -75,7 +78,6 @@ def render_pages(
     bar: bool = False,
 ) -> list[tuple[str, Reads, float | None]]:
     """Each page's HTML, what it read, and its reading grade; every template mistake reported together."""
-    env = environment(paths.templates)
 
     def one(index: int) -> tuple[str, Reads, float | None] | Problem:
         page = pages[index]

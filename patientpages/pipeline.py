@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
 from .content import read_content
 from .errors import BuildFailed, Problem
@@ -24,7 +26,7 @@ from .page_checks import page_problems
 from .parallel import render_pages
 from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
-from .render import cross_link_url
+from .render import cross_link_url, environment
 from .write import output_lock, refuse_unsafe_output
 
 
@@ -54,6 +56,7 @@ class BuildResult:
     previous: BuildState = field(default_factory=BuildState)  # what the last good build recorded
     state: BuildState = field(default_factory=BuildState)  # what this build records
     templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source
+    env: jinja2.Environment | None = None  # the build's Jinja environment, for extras to render with too
 
     @property
     def rendered(self) -> int:
@@ -97,8 +100,11 @@ class Builder:
         self.workers = workers
         self.state = BuildState.load(paths.out) if cached else BuildState()
         self.bar = False  # a progress bar on the terminal, rather than progress lines
+        self.env = environment(paths.templates)  # kept: templates are compiled once, and again when they change
 
-    def build(self, *, write: bool = True, progress: Progress = lambda _: None) -> BuildResult:
+    def build(self, *, write: bool = True, extras: bool = True, progress: Progress = lambda _: None) -> BuildResult:
+        """Build, or rebuild what changed. With `extras` False the extras (handout PDFs) are left as the last
+        build made them: the dev server shows the pages first and makes the PDFs in a second build."""
         started = time.perf_counter()
         paths = self.paths
         if write:
@@ -124,10 +130,18 @@ class Builder:
             outputs = SiteOutputs(paths.out, usable)
             result = BuildResult(graph, pages, previous=previous if usable is not None else BuildState())
             result.state = BuildState(files=previous.files)
+            result.env = self.env
             self._render(result, outputs, progress)
             self._put_static(outputs)
-            for extra in self.extras:
-                result.extra_outputs += extra(result, outputs, paths, progress)
+            if extras:
+                for extra in self.extras:
+                    result.extra_outputs += extra(result, outputs, paths, progress)
+            else:
+                result.extra_outputs = [p for p in result.previous.extra_outputs if outputs.intact(p)]
+                for path in result.extra_outputs:
+                    outputs.keep(path)
+                result.state.handouts = dict(result.previous.handouts)
+            result.state.extra_outputs = list(result.extra_outputs)
             result.files_written = len(outputs.changed)
             result.removed = sum(1 for p in outputs.removed if p in result.previous.pages)
             result.state.outputs = outputs.commit()
@@ -156,7 +170,7 @@ class Builder:
                 result.reused += 1
             else:
                 stale.append(page)
-        rendered = render_pages(paths, graph, stale, workers=self.workers, progress=progress, bar=self.bar)
+        rendered = render_pages(self.env, paths, graph, stale, workers=self.workers, progress=progress, bar=self.bar)
         for page, (html, reads, grade) in zip(stale, rendered, strict=True):
             result.html[page.output] = html
             result.grades[page.output] = grade

@@ -21,6 +21,7 @@ import livereload.server
 from tornado import web
 from tornado.ioloop import IOLoop
 
+Rebuild = Callable[[Callable[[], None]], list[str]]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 OVERLAY_SCRIPT = "/_dev/overlay.js"
 PROBLEMS_URL = "/_dev/problems.json"
@@ -122,7 +123,7 @@ class _SiteFiles(livereload.handlers.StaticFileHandler):
 class _Rebuilder:
     """Runs rebuilds one at a time on a worker thread; saves during a rebuild cause one more rebuild after it."""
 
-    def __init__(self, rebuild: Callable[[], list[str]], problems: Problems):
+    def __init__(self, rebuild: Rebuild, problems: Problems):
         self.rebuild = rebuild
         self.problems = problems
         self.lock = threading.Lock()
@@ -138,12 +139,16 @@ class _Rebuilder:
             self.running = True
         threading.Thread(target=self._run, args=(loop,), daemon=True).start()
 
+    def _pages_ready(self, loop: IOLoop) -> None:
+        self.problems.set([])
+        loop.add_callback(livereload.handlers.LiveReloadHandler.reload_waiters)
+
     def _run(self, loop: IOLoop) -> None:
         while True:
-            problems = self.rebuild()
+            # Browsers reload once the new pages are in; a failed rebuild leaves the open page as it is, and
+            # its overlay lists the problems.
+            problems = self.rebuild(lambda: self._pages_ready(loop))
             self.problems.set(problems)
-            if not problems:  # a failed rebuild leaves the page as it is; its overlay lists the problems
-                loop.add_callback(livereload.handlers.LiveReloadHandler.reload_waiters)
             with self.lock:
                 if not self.again:
                     self.running = False
@@ -158,10 +163,11 @@ def _only_start_rebuilds(handler: type[livereload.handlers.LiveReloadHandler]) -
     handler.watcher.examine()
 
 
-def serve(rebuild: Callable[[], list[str]], root: str, watch: list[str], host: str, port: int) -> None:
-    """Serve `root`; `rebuild()` returns the problems of a failed rebuild, or none."""
+def serve(rebuild: Rebuild, root: str, watch: list[str], host: str, port: int) -> None:
+    """Serve `root`. `rebuild(pages_ready)` calls `pages_ready()` once the new pages are in site/ and returns
+    the problems of a failed rebuild, or none."""
     problems = Problems()
-    problems.set(rebuild())
+    problems.set(rebuild(lambda: None))
     livereload.server.LiveScriptInjector = _external_script_injector(port)
     livereload.handlers.LiveReloadHandler.check_origin = same_origin_only(host)
     livereload.handlers.LiveReloadHandler.poll_tasks = classmethod(_only_start_rebuilds)

@@ -267,3 +267,27 @@ def test_parallel_build_equals_single_process_build(tmp_path):
     two = Builder(Paths(p.content, p.templates, p.static, tmp_path / "two"), cached=False, workers=2).build()
     assert one.grades == two.grades
     assert fingerprint(tmp_path / "one") == fingerprint(tmp_path / "two")
+
+
+def _drug_list(result, outputs, paths, progress):
+    """A stand-in for the handouts: an extra file that depends on the content."""
+    names = sorted(e.record.generic_name for e in result.graph.content.drugs.values())
+    outputs.put("drug-list.txt", "\n".join(names) + "\n")
+    return ["drug-list.txt"]
+
+
+def test_the_dev_server_shows_pages_first_and_makes_the_extras_after(tmp_path):
+    p = Project(tmp_path / "project")
+    builder = Builder(p.paths, extras=[_drug_list])
+    builder.build()
+    listed = (p.paths.out / "drug-list.txt").read_text()
+    add_drug(p)
+    pages_only = builder.build(extras=False)
+    assert (p.paths.out / "adults/gammanib1/index.html").exists()
+    assert (p.paths.out / "drug-list.txt").read_text() == listed  # kept as the last build made it
+    assert pages_only.extra_outputs == ["drug-list.txt"]
+    builder.build()
+    assert "Gammanib1" in (p.paths.out / "drug-list.txt").read_text()
+    clean = tmp_path / "clean" / "site"
+    Builder(Paths(p.content, p.templates, p.static, clean), extras=[_drug_list], cached=False).build()
+    assert fingerprint(p.paths.out) == fingerprint(clean)

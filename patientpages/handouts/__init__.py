@@ -50,7 +50,7 @@ def write_handouts(
     site = result.graph.content.site.record
     size = paper_size(paper or site.handout_paper)
     pages = [p for p in result.pages if isinstance(p.view, DrugView)]
-    env = environment(paths.templates)
+    env = result.env or environment(paths.templates)
     css = read_stylesheet(paths)
     cache = Cache(paths.out.with_name(CACHE_FOLDER), size)
     written, kept, reused, to_lay_out = [], 0, 0, []
