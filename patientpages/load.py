@@ -103,7 +103,7 @@ def load_yaml(path: Path, problems: list[Problem], access: Access) -> Document |
         problems.extend(found)
         return None
     try:
-        found = _structure_problems(path, text)
+        found = _flow_depth_problems(path, text) or _structure_problems(path, text)
         if found:
             problems.extend(found)
             return None
@@ -136,6 +136,23 @@ def _tab_problems(path: Path, text: str) -> list[Problem]:
         if column >= 0 and not line[:column].lstrip().startswith("#"):
             out.append(problem_at(path, number, column + 1, "tab character; indent with spaces"))
     return out
+
+
+_QUOTED_OR_COMMENT = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|(?<=\s))#[^\n]*""", re.M)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth_problems(path: Path, text: str) -> list[Problem]:
+    """PyYAML's scanner slows down with the square of bracket nesting ([[[[...), so a deeply nested file is
+    refused from its brackets alone, before YAML reads it. Quoted text and comments are skipped."""
+    blanked = _QUOTED_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    depth = 0
+    for m in _BRACKET.finditer(blanked):
+        depth = depth + 1 if m[0] in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            message = f"nested more than {MAX_DEPTH} levels deep; records need only a few levels"
+            return [problem_at(path, *_line_column(text, m.start()), message)]
+    return []
 
 
 def _structure_problems(path: Path, text: str) -> list[Problem]:
@@ -228,4 +245,16 @@ def load_markdown(path: Path, problems: list[Problem], access: Access) -> TextFi
     if not text.strip():
         problems.append(problem_at(path, 1, 1, "file is empty; write the narrative or delete the file"))
         return None
+    # Python-Markdown slows with the square of unclosed link brackets ([[[[... or [x]([x]([x](...): minutes for
+    # a 20 KB file. No narrative needs them nested deeply.
+    depth = 0
+    for m in _MARKDOWN_BRACKET.finditer(text):
+        depth = depth + 1 if m[0] in "[(" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            message = f"brackets nested or left open more than {MAX_DEPTH} deep; close each [ and ( you open"
+            problems.append(problem_at(path, *_line_column(text, m.start()), message))
+            return None
     return TextFile(path, text)
+
+
+_MARKDOWN_BRACKET = re.compile(r"[\[\]()]")
