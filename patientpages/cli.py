@@ -143,9 +143,8 @@ def _relative(text: str) -> str:
 
 def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int:
     today = dt.date.today()
-    builder = Builder(paths, extras=_handout_extras() if handouts else [])
-    builder.bar = sys.stderr.isatty()  # a progress bar only on a terminal; plain lines in logs and CI
-    result = builder.build(progress=print)
+    # A progress bar only on a terminal; plain lines in logs and CI.
+    result = build(paths, extras=_handout_extras() if handouts else [], progress=print, bar=sys.stderr.isatty())
     print(summary(result, today, verbose=verbose))
     write_json(result, paths.out.with_name("build-report.json"), today)
     report = _relative(str(paths.out.with_name("build-report.json")))

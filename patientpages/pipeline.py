@@ -84,10 +84,18 @@ def load_site(paths: Paths, memo: FileMemo | None = None) -> tuple[SiteGraph, li
 
 
 def build(
-    paths: Paths, *, write: bool = True, extras: Sequence[Extra] = (), progress: Progress = lambda _: None
+    paths: Paths,
+    *,
+    write: bool = True,
+    extras: Sequence[Extra] = (),
+    progress: Progress = lambda _: None,
+    bar: bool = False,
 ) -> BuildResult:
-    """One build from the command line: incremental from the cache beside the output folder when there is one."""
-    return Builder(paths, extras=extras, cached=write).build(write=write, progress=progress)
+    """One build from the command line: incremental from the cache beside the output folder when there is one.
+    `bar` draws a progress bar (on a terminal) instead of progress lines."""
+    builder = Builder(paths, extras=extras, cached=write)
+    builder.bar = bar
+    return builder.build(write=write, progress=progress)
 
 
 class Builder:
