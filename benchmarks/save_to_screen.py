@@ -104,7 +104,7 @@ def in_browser(content: Path, out: Path, repeat: int, handouts: bool) -> dict[st
             for name, edit in edits(content)[:2]:
                 runs = []
                 for n in range(repeat):
-                    time.sleep(1.0)  # let the watcher settle between saves
+                    time.sleep(3.0)  # an idle server: the last save's handout PDFs are done
                     started = time.perf_counter()
                     marker = edit(n + 1000 * (len(results) + 1))
                     page.get_by_text(marker).wait_for(timeout=60_000)

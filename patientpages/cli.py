@@ -6,12 +6,13 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildFailed, Refused, printable
-from .pipeline import Builder, Paths, build
+from .pipeline import BuildCancelled, Builder, Paths, build
 from .report import summary, too_hard, write_json
 
 ROOT = Path.cwd()
@@ -195,15 +196,21 @@ def _serve(paths: Paths, host: str, port: int, *, handouts: bool = True) -> int:
         paths, extras=_handout_extras() if handouts else []
     )  # kept in memory: each save rebuilds only what changed
 
-    def rebuild(pages_ready: Callable[[], None] = lambda: None) -> list[str]:
+    def rebuild(pages_ready: Callable[[], None], newer_save: Callable[[], bool]) -> list[str]:
         """Rebuild the pages, call `pages_ready` (the open page reloads), then make the handout PDFs, which
-        take a second each. Return the problems (the open page's overlay lists them); none if it built."""
+        take a second each, unless another save came in meanwhile (the next rebuild makes them). Return the
+        problems (the open page's overlay lists them); none if it built."""
         try:
             result = builder.build(extras=False)
             pages_ready()
             if handouts:
-                result = builder.build()
+                time.sleep(0.2)  # let the browser fetch its reloaded page before the PDFs take the processor
+                if newer_save():
+                    return []
+                result = builder.build(cancelled=newer_save)
             print(summary(result, dt.date.today()))
+            return []
+        except BuildCancelled:
             return []
         except BuildFailed as failed:
             _report_failure(failed, paths)

@@ -57,6 +57,7 @@ class BuildResult:
     state: BuildState = field(default_factory=BuildState)  # what this build records
     templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source
     env: jinja2.Environment | None = None  # the build's Jinja environment, for extras to render with too
+    cancelled: Callable[[], bool] = lambda: False  # extras check it between slow steps (see BuildCancelled)
 
     @property
     def rendered(self) -> int:
@@ -64,6 +65,10 @@ class BuildResult:
 
     def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
         return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
+
+
+class BuildCancelled(Exception):
+    """A newer save made this build pointless; it stopped before writing anything."""
 
 
 Progress = Callable[[str], None]
@@ -110,9 +115,17 @@ class Builder:
         self.bar = False  # a progress bar on the terminal, rather than progress lines
         self.env = environment(paths.templates)  # kept: templates are compiled once, and again when they change
 
-    def build(self, *, write: bool = True, extras: bool = True, progress: Progress = lambda _: None) -> BuildResult:
+    def build(
+        self,
+        *,
+        write: bool = True,
+        extras: bool = True,
+        progress: Progress = lambda _: None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> BuildResult:
         """Build, or rebuild what changed. With `extras` False the extras (handout PDFs) are left as the last
-        build made them: the dev server shows the pages first and makes the PDFs in a second build."""
+        build made them: the dev server shows the pages first and makes the PDFs in a second build, which
+        stops (BuildCancelled, nothing written) when `cancelled()` says a newer save came in."""
         started = time.perf_counter()
         paths = self.paths
         if write:
@@ -139,6 +152,7 @@ class Builder:
             result = BuildResult(graph, pages, previous=previous if usable is not None else BuildState())
             result.state = BuildState(files=previous.files)
             result.env = self.env
+            result.cancelled = cancelled
             self._render(result, outputs, progress)
             self._put_static(outputs)
             if extras:

@@ -11,6 +11,7 @@ One module a job: text.py (what the handout says), layout.py (fitting it on pape
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
@@ -21,7 +22,7 @@ from ..build_cache import digest
 from ..errors import BuildFailed, Problem, problem_at
 from ..outputs import SiteOutputs
 from ..parallel import MIN_PDFS_PER_WORKER, map_in_order, worker_count
-from ..pipeline import BuildResult, Paths, Progress
+from ..pipeline import BuildCancelled, BuildResult, Paths, Progress
 from ..plan import Page
 from ..render import RecordingEnvironment, environment, template_problem
 from ..views import DrugView
@@ -88,7 +89,7 @@ def write_handouts(
             outputs.put(view.handout, pdf)
             written.append(view.handout)
             reused += 1
-    tighter = _lay_out(to_lay_out, css, size, paths, cache, outputs, written)
+    tighter = _lay_out(to_lay_out, css, size, paths, cache, outputs, written, result.cancelled)
     cache.prune(keep_unused=bool(kept))
     progress(
         f"handouts: {len(written)} PDFs on {size} paper ({len(to_lay_out)} laid out, {reused} reused from cache, "
@@ -111,11 +112,14 @@ def _lay_out(
     cache: Cache,
     outputs: SiteOutputs,
     written: list[str],
+    cancel: Callable[[], bool],
 ) -> list[str]:
     """Lay out the handouts that changed, in parallel when there are several; refuse any that runs long."""
     fetchers: list = []  # made on the first PDF laid out in each process: loading WeasyPrint takes a second
 
     def one(item: tuple[Page, str, dict[str, str]]) -> Fitted | Problem:
+        if cancel():
+            raise BuildCancelled
         if not fetchers:
             fetchers.append(local_only_fetcher([paths.templates, paths.static]))
         try:
