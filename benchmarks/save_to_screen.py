@@ -62,7 +62,7 @@ def in_process(content: Path, out: Path, repeat: int, handouts: bool) -> dict[st
 
         extras = [write_handouts]
     if hasattr(pipeline, "Builder"):
-        builder = pipeline.Builder(paths, extras=extras)
+        builder = pipeline.Builder(paths, extras=extras, stays_loaded=True)
         # As the dev server does: the pages first (on disk, the open page reloads), then the handout PDFs.
         rebuild = lambda: builder.build(extras=False)  # noqa: E731
         then = builder.build

@@ -7,7 +7,9 @@ Everything is still loaded, checked and linked as a whole, so every problem is r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -106,7 +108,17 @@ def build(
 class Builder:
     """Builds one site again and again. The dev server keeps one in memory; `build` loads one from the cache."""
 
-    def __init__(self, paths: Paths, *, extras: Sequence[Extra] = (), cached: bool = True, workers: int | None = None):
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        extras: Sequence[Extra] = (),
+        cached: bool = True,
+        workers: int | None = None,
+        stays_loaded: bool = False,
+    ):
+        """`stays_loaded`: the Builder will be asked again and again (the dev server), so it notes the input
+        files before each build and answers a save that changed nothing at once."""
         self.paths = paths
         self.extras = list(extras)
         self.cached = cached
@@ -114,6 +126,9 @@ class Builder:
         self.state = BuildState.load(paths.out) if cached else BuildState()
         self.bar = False  # a progress bar on the terminal, rather than progress lines
         self.env = environment(paths.templates)  # kept: templates are compiled once, and again when they change
+        self.inputs = InputFiles((paths.content, paths.templates, paths.static))
+        self.stays_loaded = stays_loaded
+        self.last: tuple[BuildResult, dict[str, tuple[tuple, str]], bool] | None = None  # result, inputs, extras
 
     def build(
         self,
@@ -133,6 +148,10 @@ class Builder:
                 paths.out, {"content": paths.content, "templates": paths.templates, "static": paths.static}
             )
         previous = self.state
+        if write and (same := self._unchanged_since_last(extras)):
+            same.seconds = time.perf_counter() - started
+            return same
+        inputs = self.inputs.record() if self.stays_loaded else {}
         memo = previous.files if self.cached else None
         try:
             graph, pages = load_site(paths, memo)
@@ -171,8 +190,27 @@ class Builder:
         self.state = result.state
         if self.cached:
             self.state.save(paths.out)
+        if self.stays_loaded:
+            self.last = (result, inputs, extras or not self.extras)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _unchanged_since_last(self, extras: bool) -> BuildResult | None:
+        """When not one input file (content, templates, static) changed since the last good build of this
+        Builder and site/ is as it left it, that build's result stands: a save that changed nothing costs a
+        look at each file's size and time. Otherwise None."""
+        if self.last is None:
+            return None
+        last, stamps, extras_done = self.last
+        if (extras and not extras_done) or not self.inputs.unchanged(stamps):
+            return None
+        outputs = SiteOutputs(self.paths.out, self.state.outputs)
+        if not all(outputs.intact(path) for path in self.state.outputs):
+            return None
+        return BuildResult(
+            last.graph, last.pages, grades=dict(last.grades), extra_outputs=list(last.extra_outputs),
+            reused=len(last.pages), previous=self.state, state=self.state, templates=last.templates,
+        )  # fmt: skip
 
     # ---------- pages ----------
 
@@ -227,6 +265,51 @@ class Builder:
                 if path.is_file():
                     outputs.put("static/" + path.relative_to(static).as_posix(), path.read_bytes())
         outputs.put("_headers", HEADERS_FILE_TEXT)
+
+
+class InputFiles:
+    """The size, time and content digest of every file under the input folders, to tell a save that changed
+    nothing (an editor's save of the same bytes) from one that changed something."""
+
+    def __init__(self, folders: tuple[Path, ...]):
+        self.folders = folders
+        self.files: dict[str, tuple[tuple, str]] = {}  # path -> stamp, sha256 of the bytes, as last recorded
+
+    def _walk(self) -> dict[str, tuple]:
+        stamps = {}
+        for folder in self.folders:
+            for root, _, names in os.walk(folder):
+                for name in names:
+                    path = os.path.join(root, name)
+                    with contextlib.suppress(OSError):
+                        info = os.stat(path)
+                        stamps[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+        return stamps
+
+    def _sha(self, path: str, stamp: tuple) -> str:
+        known = self.files.get(path)
+        if known and known[0] == stamp:
+            return known[1]
+        try:
+            return digest(Path(path).read_bytes())
+        except OSError:
+            return ""
+
+    def record(self) -> dict[str, tuple[tuple, str]]:
+        """The files now (taken before a build reads them, so a save during the build is seen afterwards)."""
+        self.files = {path: (stamp, self._sha(path, stamp)) for path, stamp in self._walk().items()}
+        return self.files
+
+    def unchanged(self, before: dict[str, tuple[tuple, str]]) -> bool:
+        """No file added, removed, or with other bytes than in `before`."""
+        stamps = self._walk()
+        if stamps.keys() != before.keys():
+            return False
+        for path, stamp in stamps.items():
+            known = before[path]
+            if known[0] != stamp and self._sha(path, stamp) != known[1]:
+                return False
+        return True
 
 
 def _unchanged(

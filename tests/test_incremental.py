@@ -177,7 +177,7 @@ def _apply_and_compare(p: Project, builder: Builder, step, tmp: Path, label: str
 
 def test_every_kind_of_edit_in_turn_gives_the_clean_build(tmp_path):
     p = Project(tmp_path / "project")
-    builder = Builder(p.paths)
+    builder = Builder(p.paths, stays_loaded=True)
     builder.build()
     for step in STEPS:
         _apply_and_compare(p, builder, step, tmp_path, f"after {step.__name__}")
@@ -188,11 +188,11 @@ def test_every_kind_of_edit_in_turn_gives_the_clean_build(tmp_path):
 def test_a_rebuild_after_any_edits_equals_a_clean_build(tmp_path_factory, steps):
     tmp = tmp_path_factory.mktemp("incremental")
     p = Project(tmp / "project")
-    builder = Builder(p.paths)
+    builder = Builder(p.paths, stays_loaded=True)
     builder.build()
     for step, restart in steps:
         if restart:  # as a new command-line run: the cache is read back from disk
-            builder = Builder(p.paths)
+            builder = Builder(p.paths, stays_loaded=True)
         _apply_and_compare(p, builder, step, tmp, f"after {[s.__name__ for s, _ in steps]}")
 
 
@@ -278,7 +278,7 @@ def _drug_list(result, outputs, paths, progress):
 
 def test_the_dev_server_shows_pages_first_and_makes_the_extras_after(tmp_path):
     p = Project(tmp_path / "project")
-    builder = Builder(p.paths, extras=[_drug_list])
+    builder = Builder(p.paths, extras=[_drug_list], stays_loaded=True)
     builder.build()
     listed = (p.paths.out / "drug-list.txt").read_text()
     add_drug(p)
@@ -291,3 +291,18 @@ def test_the_dev_server_shows_pages_first_and_makes_the_extras_after(tmp_path):
     clean = tmp_path / "clean" / "site"
     Builder(Paths(p.content, p.templates, p.static, clean), extras=[_drug_list], cached=False).build()
     assert fingerprint(p.paths.out) == fingerprint(clean)
+
+
+def test_a_loaded_builder_answers_a_save_that_changed_nothing_without_rebuilding(tmp_path):
+    p = Project(tmp_path / "project")
+    builder = Builder(p.paths, stays_loaded=True)
+    first = builder.build()
+    path = p.content / "drugs/betanib.yaml"
+    path.write_bytes(path.read_bytes())  # saved again, same bytes
+    same = builder.build()
+    assert same.graph is first.graph and same.rendered == 0 and same.reused == len(first.pages)
+    edit_narrative(p)
+    changed = builder.build()
+    assert changed.graph is not first.graph and "adults/alphamab/index.html" in changed.html
+    (p.paths.out / "index.html").write_text("changed by hand")  # site/ no longer as the build left it
+    assert "index.html" in builder.build().html
