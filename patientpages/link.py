@@ -18,10 +18,10 @@ TIERS = ("urgent", "serious", "common")
 # place Markdown allows a link destination is searched, across line breaks: inline `](kind:slug "title")`,
 # `](<kind:slug>)`, and reference definitions `[label]: kind:slug`; a bare `<kind:slug>` is refused, since
 # Python-Markdown would show it as text.
-KINDS = "|".join(map(re.escape, kinds.CROSS_LINK_KINDS))
+LINK_KINDS = "|".join(map(re.escape, kinds.CROSS_LINK_KINDS))
 CROSS_LINK = re.compile(
     rf"(?:(?P<inline>\]\(\s*<?)|(?P<reference>^[ ]{{0,3}}\[[^\]\n]+\]:\s*<?)|<)"
-    rf"(?P<kind>{KINDS}):(?P<slug>[^\s)>\"']*)",
+    rf"(?P<kind>{LINK_KINDS}):(?P<slug>[^\s)>\"']*)",
     re.M,
 )
 

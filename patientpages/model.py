@@ -13,9 +13,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, Stri
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-AudienceSlug = Literal["adult", "child"]  # the Audience values themselves live in audience.py
 # Only a real YYYY-MM-DD date: a bare number would otherwise be read as seconds since 1970.
 Date = Annotated[dt.date, Strict()]
+AudienceSlug = Literal["adult", "child"]  # the Audience values themselves live in audience.py
 
 
 class Record(BaseModel):

@@ -13,9 +13,9 @@ import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
-from .link import KINDS
+from .link import LINK_KINDS
 
-_TARGET = re.compile(rf"\s*<?\s*(?P<kind>{KINDS}):(?P<slug>\S*?)\s*>?\s*")
+_TARGET = re.compile(rf"\s*<?\s*(?P<kind>{LINK_KINDS}):(?P<slug>\S*?)\s*>?\s*")
 Resolve = Callable[[str, str], str]
 
 ALLOWED_TAGS = {

@@ -6,11 +6,12 @@ templates and labels come from the registry (kinds.py); what a page shows is a t
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import kinds
+from . import kinds, model
 from .audience import AUDIENCES, Audience
 from .content import Entry
 from .errors import BuildFailed, problem_at
@@ -167,7 +168,7 @@ def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
 
 def _glossary(graph: SiteGraph) -> Page:
     c = graph.content
-    ids = glossary_ids([g.record.term for g in c.glossary])
+    ids = glossary_ids([typing.cast(model.GlossaryTerm, g.record).term for g in c.glossary])
     terms = tuple(sorted(zip(ids, (g.record for g in c.glossary), strict=True), key=lambda t: t[1].term.lower()))
     inputs = [g.doc.path for g in c.glossary[:1]] or [c.site.doc.path]
     return Page(kinds.GLOSSARY_URL, "glossary", "glossary.html", "Glossary", [HOME], inputs, GlossaryView(terms))

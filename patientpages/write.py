@@ -34,7 +34,7 @@ def refuse_unsafe_output(out: Path, keep: dict[str, Path]) -> None:
                 f"{'is' if out == folder else 'holds' if out in folder.parents else 'lies inside'} the {name} "
                 f"folder {folder}; choose a separate folder with --out, e.g. --out site"
             )
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
+    if out.exists() and not out.is_dir():  # (out is resolved: a symlinked --out means its target folder)
         raise Refused(f"refusing to write the site to {out}: it is not a folder; choose another --out")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise Refused(

@@ -102,7 +102,7 @@ CASES = {
     # --- tracebacks before ---
     "10,000-deep nested list": (
         lambda p: p.append("side-effects/rash.yaml", "also_called: " + _deep(10_000) + "\n"),
-        "content/side-effects/rash.yaml:5:33: nested more than 20 levels deep",
+        "content/side-effects/rash.yaml:5:34: nested more than 20 levels deep",
     ),
     "NUL byte in YAML": (
         lambda p: p.replace("drugs/betanib.yaml", "Betavec", "Beta\x00vec"),
