@@ -58,6 +58,7 @@ class PageReads:
     templates: dict[str, str]  # template name -> digest of its source: the page's template, includes, extends
     links: dict[tuple[str, str], str]  # cross-links its Markdown asked for -> where each led
     grade: float | None
+    terms: list[str] = field(default_factory=list)  # glossary terms it links (the glossary lists where each is used)
 
 
 @dataclass
@@ -124,6 +125,7 @@ class BuildState:
     handouts: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     outputs: dict[str, Output] = field(default_factory=dict)  # path in site/ -> its bytes as written
     extra_outputs: list[str] = field(default_factory=list)  # the files the extras (handouts) put
+    extra_keys: dict[str, str] = field(default_factory=dict)  # an extra's name -> digest of what shaped its files
     site_files: str = ""  # digest of the list of every file in site/, for the whole-site page checks
 
     @classmethod

@@ -13,17 +13,23 @@ from pathlib import Path
 
 from .errors import BuildFailed, Refused, printable
 from .pipeline import BuildCancelled, Builder, Paths, build
-from .report import summary, too_hard, write_json
+from .report import placeholder_address, summary, too_hard, write_json
 
 ROOT = Path.cwd()
 
 
-def _handout_extras():
-    # Imported here so `check` and `new` never load the PDF stack; a missing dependency is an error, never a
-    # site whose "Print handout" links lead nowhere.
-    from .handouts import write_handouts
+def build_extras(*, handouts: bool = True) -> list:
+    """What a published build writes after the pages: the search index and, unless left out, the handouts.
+    Imported here so `check` and `new` never load them; a missing dependency is an error, never a site whose
+    search box or "Print handout" links lead nowhere."""
+    from .search import write_search_index
 
-    return [write_handouts]
+    extras = [write_search_index]
+    if handouts:
+        from .handouts import write_handouts
+
+        extras.append(write_handouts)
+    return extras
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -145,7 +151,7 @@ def _relative(text: str) -> str:
 def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int:
     today = dt.date.today()
     # A progress bar only on a terminal; plain lines in logs and CI.
-    result = build(paths, extras=_handout_extras() if handouts else [], progress=print, bar=sys.stderr.isatty())
+    result = build(paths, extras=build_extras(handouts=handouts), progress=print, bar=sys.stderr.isatty())
     print(summary(result, today, verbose=verbose))
     write_json(result, paths.out.with_name("build-report.json"), today)
     report = _relative(str(paths.out.with_name("build-report.json")))
@@ -167,7 +173,7 @@ def _check(paths: Paths, *, strict: bool) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
         strict_paths = Paths(paths.content, paths.templates, paths.static, out)
-        result = build(strict_paths, extras=_handout_extras(), progress=print)
+        result = build(strict_paths, extras=build_extras(), progress=print)
         print(summary(result, today))
         checked = run_trust_checks(out, progress=print, base_url=result.graph.content.site.record.base_url)
     errors = [str(p).replace(str(out), "site") for p in checked.problems]
@@ -176,6 +182,8 @@ def _check(paths: Paths, *, strict: bool) -> int:
         for s, d in result.overdue(today)
     ]
     errors += [f"{out_}: reads at grade {g}, above 9 for a drug page" for out_, g in too_hard(result)]
+    if placeholder := placeholder_address(result):  # a site about to be published cannot carry wrong addresses
+        errors.append(placeholder)
     for reason in checked.skipped:
         print(f"skipped: {reason}")
     if checked.skipped and os.environ.get("CI"):
@@ -193,7 +201,7 @@ def _serve(paths: Paths, host: str, port: int, *, handouts: bool = True) -> int:
     from .serve import serve
 
     builder = Builder(
-        paths, extras=_handout_extras() if handouts else []
+        paths, extras=build_extras(handouts=handouts)
     )  # kept in memory: each save rebuilds only what changed
 
     def rebuild(pages_ready: Callable[[], None], newer_save: Callable[[], bool]) -> list[str]:

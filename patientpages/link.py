@@ -70,6 +70,10 @@ class SiteGraph:
     def audiences_of(self, slug: str) -> list[Audience]:
         return [a for a in AUDIENCES if (slug, a) in self.uses]
 
+    def due(self, record: model.Reviewed) -> dt.date | None:
+        """When a record's next review is due: its own date, or reviewed + the site's review period."""
+        return record.review_due or _add_months(record.reviewed, self.content.site.record.review_months)
+
     def class_chain(self, slug: str | None) -> list[str]:
         """The class and the broader ones it is part of, narrowest first (stopping at one that is missing)."""
         chain: list[str] = []
@@ -91,6 +95,9 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for entry in content.classes.values():
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
+    for kind in kinds.KINDS:
+        for entry in content.of_kind(kind).values():
+            _check_changes(entry, problems)
     graph = SiteGraph(content)
     terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
     for term, id_ in zip(terms, glossary_ids(terms), strict=True):
@@ -112,12 +119,13 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
         )
     check.narratives(entry, allowed=tuple(a.slug for a in audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
-    months = graph.content.site.record.review_months
-    due = drug.review_due or _add_months(drug.reviewed, months)
+    due = graph.due(drug)
     if due is None:
         check.problems.append(
             entry.doc.problem(
-                ("reviewed",), f"the next review ({months} months later) would fall after the year 9999; check the date"
+                ("reviewed",),
+                f"the next review ({graph.content.site.record.review_months} months later) would fall after the "
+                "year 9999; check the date",
             )
         )
     else:
@@ -148,6 +156,20 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
             narrative.text if narrative else None,
             use.side_effects.serious_title or drug.side_effects.serious_title,
         )
+
+
+def _check_changes(entry: Entry, problems: list[Problem]) -> None:
+    """A change is part of a review: one dated after the record's reviewed date has not been checked yet."""
+    record: model.Reviewed = entry.record
+    for i, change in enumerate(record.changes):
+        if change.date > record.reviewed:
+            problems.append(
+                entry.doc.problem(
+                    ("changes", i, "date"),
+                    f"change dated {change.date.isoformat()} is after the record's reviewed date "
+                    f"({record.reviewed.isoformat()}); review the record and update 'reviewed'",
+                )
+            )
 
 
 def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:

@@ -27,7 +27,8 @@ class _PageReader(HTMLParser):
         line, offset = self.getpos()
         where = (line, offset + 1)
         values = {name: value or "" for name, value in attrs}
-        if tag == "script" and not values.get("src"):
+        # A JSON-LD block is data the browser never runs (and the CSP does not govern), not inline script.
+        if tag == "script" and not values.get("src") and values.get("type", "").lower() != "application/ld+json":
             self.scripts.append((*where, "inline <script>"))
         for name, value in values.items():
             if name.startswith("on"):

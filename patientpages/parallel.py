@@ -15,11 +15,13 @@ from typing import Any, TypeVar
 
 import jinja2
 
+from . import kinds
 from .errors import BuildFailed, Problem
 from .link import SiteGraph
 from .plan import Page
 from .reading import reading_grade
-from .render import Reads, render, template_problem
+from .render import Reads, render, root_of, template_problem
+from .terms import TermLinker
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,23 +75,29 @@ def render_pages(
     graph: SiteGraph,
     pages: list[Page],
     *,
+    linker: TermLinker | None = None,
+    context: dict[str, Any] | None = None,
     workers: int | None = None,
     progress: Callable[[str], None] = lambda _: None,
     bar: bool = False,
-) -> list[tuple[str, Reads, float | None]]:
-    """Each page's HTML, what it read, and its reading grade; every template mistake reported together."""
+) -> list[tuple[str, Reads, float | None, list[str]]]:
+    """Each page's HTML, what it read, its reading grade and the glossary terms it links (with a `linker`);
+    every template mistake reported together."""
 
-    def one(index: int) -> tuple[str, Reads, float | None] | Problem:
+    def one(index: int) -> tuple[str, Reads, float | None, list[str]] | Problem:
         page = pages[index]
         reads = Reads()
+        used: list[str] = []
         try:
-            html = render(page, env, graph, reads)
+            html = render(page, env, graph, context, reads)
+            if linker is not None:
+                html, used = linker.link(html, root_of(page, graph) + kinds.GLOSSARY_URL)
         except Exception as err:
             problem = template_problem(err, paths.templates / page.template, page.output)
             if problem is None:
                 raise
             return problem
-        return html, reads, reading_grade(html)
+        return html, reads, reading_grade(html), used
 
     count = worker_count(len(pages), MIN_PAGES_PER_WORKER, workers)
     with _progress(len(pages), "pages", progress, bar) as done:

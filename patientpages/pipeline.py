@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import kinds
 from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
 from .content import read_content
 from .errors import BuildFailed, Problem
@@ -29,6 +30,9 @@ from .parallel import render_pages
 from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
 from .render import cross_link_url, environment
+from .site_files import site_files
+from .terms import TermLinker, glossary_linker
+from .views import Link
 from .write import output_lock, refuse_unsafe_output
 
 
@@ -174,6 +178,7 @@ class Builder:
             result.cancelled = cancelled
             self._render(result, outputs, progress)
             self._put_static(outputs)
+            self._put_site_files(result, outputs)
             if extras:
                 for extra in self.extras:
                     result.extra_outputs += extra(result, outputs, paths, progress)
@@ -182,6 +187,7 @@ class Builder:
                 for path in result.extra_outputs:
                     outputs.keep(path)
                 result.state.handouts = dict(result.previous.handouts)
+                result.state.extra_keys = dict(result.previous.extra_keys)
             result.state.extra_outputs = list(result.extra_outputs)
             result.files_written = len(outputs.changed)
             result.removed = sum(1 for p in outputs.removed if p in result.previous.pages)
@@ -215,30 +221,56 @@ class Builder:
     # ---------- pages ----------
 
     def _render(self, result: BuildResult, outputs: SiteOutputs | None, progress: Progress) -> None:
-        """Render every page whose reads changed; keep the rest as they are in site/."""
+        """Render every page whose reads changed; keep the rest as they are in site/. The glossary comes last:
+        its entries list the pages that use each term, which every page recorded when it was rendered."""
         paths, graph = self.paths, result.graph
         result.templates = _template_digests(paths.templates)
-        site_key = digest(repr(graph.content.site.record))
-        keys = {page.output: digest(site_key, repr(page)) for page in result.pages}
+        # Every page reads the site settings, and the glossary (its terms are linked where first used).
+        site_key = digest(repr(graph.content.site.record), repr([g.record for g in graph.content.glossary]))
+        linker = glossary_linker(graph)
+        pages = [p for p in result.pages if p.kind != "glossary"]
+        self._render_some(result, outputs, pages, site_key, linker, None, progress)
+        used_by: dict[str, list[Link]] = {}
+        for page in pages:
+            for term_id in result.state.pages[page.output].terms:
+                used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
+        last = [p for p in result.pages if p.kind == "glossary"]
+        self._render_some(result, outputs, last, digest(site_key, repr(used_by)), None, {"used_by": used_by}, progress)
+        self._check_pages(result, outputs)
+
+    def _render_some(
+        self,
+        result: BuildResult,
+        outputs: SiteOutputs | None,
+        pages: list[Page],
+        site_key: str,
+        linker: TermLinker | None,
+        context: dict | None,
+        progress: Progress,
+    ) -> None:
+        graph, templates = result.graph, result.templates
+        keys = {page.output: digest(site_key, repr(page)) for page in pages}
         stale = []
-        for page in result.pages:
+        for page in pages:
             before = result.previous.pages.get(page.output)
-            if outputs and before and _unchanged(before, keys[page.output], page, graph, result.templates, outputs):
+            if outputs and before and _unchanged(before, keys[page.output], page, graph, templates, outputs):
                 outputs.keep(page.output)
                 result.state.pages[page.output] = before
                 result.grades[page.output] = before.grade
                 result.reused += 1
             else:
                 stale.append(page)
-        rendered = render_pages(self.env, paths, graph, stale, workers=self.workers, progress=progress, bar=self.bar)
-        for page, (html, reads, grade) in zip(stale, rendered, strict=True):
+        rendered = render_pages(
+            self.env, self.paths, graph, stale, linker=linker, context=context, workers=self.workers,
+            progress=progress, bar=self.bar,
+        )  # fmt: skip
+        for page, (html, reads, grade, terms) in zip(stale, rendered, strict=True):
             result.html[page.output] = html
             result.grades[page.output] = grade
-            templates = {name: result.templates.get(name, "") for name in sorted(reads.templates)}
-            result.state.pages[page.output] = PageReads(keys[page.output], templates, dict(reads.links), grade)
+            read = {name: templates.get(name, "") for name in sorted(reads.templates)}
+            result.state.pages[page.output] = PageReads(keys[page.output], read, dict(reads.links), grade, terms)
             if outputs is not None:
                 outputs.put(page.output, html)
-        self._check_pages(result, outputs)
 
     def _check_pages(self, result: BuildResult, outputs: SiteOutputs | None) -> None:
         """The cheap per-page checks: on the pages rendered now, or on every page when the site's list of files
@@ -265,6 +297,10 @@ class Builder:
                 if path.is_file():
                     outputs.put("static/" + path.relative_to(static).as_posix(), path.read_bytes())
         outputs.put("_headers", HEADERS_FILE_TEXT)
+
+    def _put_site_files(self, result: BuildResult, outputs: SiteOutputs) -> None:
+        for name, text in site_files(result.pages, result.graph.content.site.record).items():
+            outputs.put(name, text)
 
 
 class InputFiles:
@@ -334,9 +370,13 @@ def _template_digests(templates: Path) -> dict[str, str]:
     }
 
 
+def _audience_label(page: Page) -> str:
+    return page.audience.for_readers if page.audience else ""
+
+
 def _site_files(paths: Paths, result: BuildResult) -> set[str]:
     """Every file the finished site will hold, including the handouts made after the pages."""
-    files = {p.output for p in result.pages} | {"_headers"}
+    files = {p.output for p in result.pages} | {"_headers", kinds.SITEMAP_URL, kinds.ROBOTS_URL, kinds.FEED_URL}
     if paths.static.is_dir():
         files |= {"static/" + p.relative_to(paths.static).as_posix() for p in paths.static.rglob("*") if p.is_file()}
     files |= {handout_url(slug, audience) for slug, audience in result.graph.uses}

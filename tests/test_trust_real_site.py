@@ -10,14 +10,14 @@ import pytest
 from conftest import PROJECT, paths_for
 
 from patientpages.checks import run_trust_checks
-from patientpages.cli import _handout_extras
+from patientpages.cli import build_extras
 from patientpages.pipeline import build
 
 
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("trust") / "site"
-    result = build(paths_for(PROJECT / "content", out), extras=_handout_extras())
+    result = build(paths_for(PROJECT / "content", out), extras=build_extras())
     return out, result.graph.content.site.record.base_url
 
 
