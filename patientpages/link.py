@@ -98,6 +98,7 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for kind in kinds.KINDS:
         for entry in content.of_kind(kind).values():
             _check_changes(entry, problems)
+            _check_review_date(entry, content.site.record.review_months, problems)
     graph = SiteGraph(content)
     terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
     for term, id_ in zip(terms, glossary_ids(terms), strict=True):
@@ -120,15 +121,7 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
     check.narratives(entry, allowed=tuple(a.slug for a in audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
     due = graph.due(drug)
-    if due is None:
-        check.problems.append(
-            entry.doc.problem(
-                ("reviewed",),
-                f"the next review ({graph.content.site.record.review_months} months later) would fall after the "
-                "year 9999; check the date",
-            )
-        )
-    else:
+    if due is not None:  # None: reported for every kind of record by _check_review_dates
         graph.review_due[entry.slug] = due
     for audience in audiences:
         use: model.AudienceUse = getattr(drug.audiences, audience.slug)
@@ -155,6 +148,16 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
             tiers,
             narrative.text if narrative else None,
             use.side_effects.serious_title or drug.side_effects.serious_title,
+        )
+
+
+def _check_review_date(entry: Entry, months: int, problems: list[Problem]) -> None:
+    record: model.Reviewed = entry.record
+    if record.review_due is None and _add_months(record.reviewed, months) is None:
+        problems.append(
+            entry.doc.problem(
+                ("reviewed",), f"the next review ({months} months later) would fall after the year 9999; check the date"
+            )
         )
 
 

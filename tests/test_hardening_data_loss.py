@@ -144,6 +144,8 @@ def test_two_builds_at_once_never_leave_a_partial_site(project, tmp_path, capsys
     reference = tmp_path / "reference"
     assert build(project, reference, capsys)[0] == 0
     built, expected = fingerprint(out), fingerprint(reference)
+    # Pagefind's index differs from run to run on the same pages (its filter files), so it is left out here.
+    expected = {name: sha for name, sha in expected.items() if not name.startswith("pagefind/")}
     assert {name: built.get(name) for name in expected} == expected  # every page whole (PDFs may be extra)
 
 

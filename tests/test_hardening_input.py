@@ -102,7 +102,7 @@ CASES = {
     # --- tracebacks before ---
     "10,000-deep nested list": (
         lambda p: p.append("side-effects/rash.yaml", "also_called: " + _deep(10_000) + "\n"),
-        "content/side-effects/rash.yaml:5:34: nested more than 20 levels deep",
+        "content/side-effects/rash.yaml:6:34: nested more than 20 levels deep",
     ),
     "NUL byte in YAML": (
         lambda p: p.replace("drugs/betanib.yaml", "Betavec", "Beta\x00vec"),
@@ -206,7 +206,7 @@ CASES = {
     ),
     "deleted static/style.css": (
         lambda p: (p.templates(), (p.root / "static/style.css").unlink()),
-        "site/404.html:10:1: links to 'static/style.css', which the site does not have (and ",
+        "site/404.html:15:1: links to 'static/style.css', which the site does not have (and ",
     ),
     "inline script added to a template": (
         lambda p: (

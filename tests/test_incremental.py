@@ -306,3 +306,26 @@ def test_a_loaded_builder_answers_a_save_that_changed_nothing_without_rebuilding
     assert changed.graph is not first.graph and "adults/alphamab/index.html" in changed.html
     (p.paths.out / "index.html").write_text("changed by hand")  # site/ no longer as the build left it
     assert "index.html" in builder.build().html
+
+
+def test_the_search_index_is_made_again_only_when_a_page_changed(tmp_path):
+    from patientpages.search import write_search_index
+
+    p = Project(tmp_path / "project")
+    messages: list[str] = []
+    builder = Builder(p.paths, extras=[write_search_index])
+    builder.build(progress=messages.append)
+    builder.build(progress=messages.append)  # nothing changed
+    assert any(m.startswith("search: index unchanged") for m in messages), messages
+    edit_narrative(p)
+    messages.clear()
+    builder.build(progress=messages.append)
+    assert any(m.startswith("search: indexed") for m in messages), messages
+    clean = tmp_path / "clean" / "site"
+    Builder(Paths(p.content, p.templates, p.static, clean), extras=[write_search_index], cached=False).build()
+    assert any(name.startswith("pagefind/") for name in fingerprint(clean))
+    # Pagefind's own output differs from run to run on the same pages (its filter files), so only the rest
+    # of the site is compared byte for byte; the index must be there, made from the edited page.
+    site = {k: v for k, v in fingerprint(p.paths.out).items() if not k.startswith("pagefind/")}
+    assert site == {k: v for k, v in fingerprint(clean).items() if not k.startswith("pagefind/")}
+    assert (p.paths.out / "pagefind/pagefind-entry.json").exists()
