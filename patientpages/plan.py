@@ -61,7 +61,9 @@ class Review:
     @classmethod
     def of(cls, graph: SiteGraph, record: model.Reviewed) -> Review:
         newest_first = sorted(record.changes, key=lambda c: c.date, reverse=True)
-        return cls(record.reviewed, graph.due(record), tuple(newest_first))
+        due = graph.due(record)
+        assert due is not None, "link.py reports a review date past year 9999 before anything is planned"
+        return cls(record.reviewed, due, tuple(newest_first))
 
 
 @dataclass
