@@ -30,6 +30,7 @@ CROSS_LINK = re.compile(
 class TierEntry:
     slug: str
     note: str | None
+    reported_in: str | None = None  # "adults" or "children": where the source reported it
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,11 @@ class SiteGraph:
     def audiences_of(self, slug: str) -> list[Audience]:
         return [a for a in AUDIENCES if (slug, a) in self.uses]
 
-    def due(self, record: model.Reviewed) -> dt.date | None:
-        """When a record's next review is due: its own date, or reviewed + the site's review period."""
-        return record.review_due or _add_months(record.reviewed, self.content.site.record.review_months)
+    def due(self, record: model.Reviewed) -> dt.date:
+        """When a record's next review is due: its own date, or reviewed + the site's review period (a date past
+        year 9999 is reported by `link`, so the build stops before any page needs it)."""
+        months = self.content.site.record.review_months
+        return record.review_due or _add_months(record.reviewed, months) or dt.date.max
 
     def class_chain(self, slug: str | None) -> list[str]:
         """The class and the broader ones it is part of, narrowest first (stopping at one that is missing)."""
@@ -89,22 +92,26 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for kind in kinds.KINDS:
         if kind.narratives != "shared":
             continue
-        for entry in content.of_kind(kind).values():
+        for entry in [*content.of_kind(kind).values(), *content.drafts.get(kind.folder, {}).values()]:
             check.sources(entry, entry.record.sources, ("sources",))
             check.narratives(entry, allowed=("",))
-    for entry in content.classes.values():
+    for entry in [*content.classes.values(), *content.drafts.get(kinds.TREATMENT_CLASS.folder, {}).values()]:
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
+    months = typing.cast(model.Site, content.site.record).review_months
     for kind in kinds.KINDS:
         for entry in content.of_kind(kind).values():
             _check_changes(entry, problems)
-            _check_review_date(entry, content.site.record.review_months, problems)
+            _check_review_date(entry, months, problems)
     graph = SiteGraph(content)
     terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
     for term, id_ in zip(terms, glossary_ids(terms), strict=True):
         graph.glossary_ids.setdefault(anchor(term), id_)
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)
+    scratch = SiteGraph(content)  # a draft drug is checked the same way, but adds nothing to the site
+    for entry in content.drafts.get(kinds.DRUG.folder, {}).values():
+        _link_drug(entry, scratch, check)
     _check_class_cycles(content, problems)
     return graph
 
@@ -120,9 +127,7 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
         )
     check.narratives(entry, allowed=tuple(a.slug for a in audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
-    due = graph.due(drug)
-    if due is not None:  # None: reported for every kind of record by _check_review_dates
-        graph.review_due[entry.slug] = due
+    graph.review_due[entry.slug] = graph.due(drug)
     for audience in audiences:
         use: model.AudienceUse = getattr(drug.audiences, audience.slug)
         base = ("audiences", audience.slug)
@@ -175,9 +180,17 @@ def _check_changes(entry: Entry, problems: list[Problem]) -> None:
             )
 
 
+def _check_review_date(entry: Entry, months: int, problems: list[Problem]) -> None:
+    record = typing.cast(model.Reviewed, entry.record)
+    if record.review_due is None and _add_months(record.reviewed, months) is None:
+        message = f"the next review ({months} months later) would fall after the year 9999; check the date"
+        problems.append(entry.doc.problem(("reviewed",), message))
+
+
 def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:
     return {
-        tier: [TierEntry(r.effect, r.note) for r in [*getattr(base, tier), *getattr(extra, tier)]] for tier in TIERS
+        tier: [TierEntry(r.effect, r.note, r.reported_in) for r in [*getattr(base, tier), *getattr(extra, tier)]]
+        for tier in TIERS
     }
 
 
@@ -222,6 +235,15 @@ class _Checker:
         known = self.targets[kind]
         if slug in known:
             return True
+        if slug in self.content.drafts.get(kind, {}):
+            self.problems.append(
+                entry.doc.problem(
+                    key_path,
+                    f"'{slug}' is a draft, so it has no page; remove "
+                    "'draft: true' from it when it is ready, or leave it out here",
+                )
+            )
+            return False
         if slug in self.content.invalid.get(kind, ()):
             return False  # exists, but has its own problems already reported
         self.problems.append(entry.doc.problem(key_path, unknown(kind, slug, known)))
@@ -274,8 +296,11 @@ class _Checker:
                 continue
             folder = GLOSSARY if kind == kinds.GLOSSARY else kinds.BY_NAME[kind].folder
             known = glossary if kind == kinds.GLOSSARY else self.targets[folder]
-            if slug not in known and slug not in self.content.invalid.get(folder, ()):
-                line, column = where
+            line, column = where
+            if slug in self.content.drafts.get(folder, {}):
+                message = f"'{slug}' is a draft, so it has no page"
+                self.problems.append(problem_at(text.path, line, column + len(kind) + 1, message))
+            elif slug not in known and slug not in self.content.invalid.get(folder, ()):
                 self.problems.append(problem_at(text.path, line, column + len(kind) + 1, unknown(folder, slug, known)))
 
 

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 from .errors import Problem, problem_at
 
 _REFERENCE_ATTRIBUTES = {"href", "src", "poster", "data", "action", "formaction"}
+# A <script> of one of these types is data (JSON-LD for search engines), never run, so the policy allows it.
+_DATA_BLOCKS = {"application/ld+json", "application/json"}
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
@@ -27,8 +29,7 @@ class _PageReader(HTMLParser):
         line, offset = self.getpos()
         where = (line, offset + 1)
         values = {name: value or "" for name, value in attrs}
-        # A JSON-LD block is data the browser never runs (and the CSP does not govern), not inline script.
-        if tag == "script" and not values.get("src") and values.get("type", "").lower() != "application/ld+json":
+        if tag == "script" and not values.get("src") and values.get("type", "").lower() not in _DATA_BLOCKS:
             self.scripts.append((*where, "inline <script>"))
         for name, value in values.items():
             if name.startswith("on"):

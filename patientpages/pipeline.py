@@ -30,6 +30,7 @@ from .parallel import render_pages
 from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
 from .render import cross_link_url, environment
+from .rules import content_warnings
 from .site_files import site_files
 from .terms import TermLinker, glossary_linker
 from .views import Link
@@ -68,6 +69,16 @@ class BuildResult:
     @property
     def rendered(self) -> int:
         return len(self.html)
+
+    def __getstate__(self) -> dict:
+        # The Jinja environment and the cancel check belong to the running build; a stored result (a test
+        # sharing one build across processes) keeps what was built.
+        return {k: v for k, v in self.__dict__.items() if k not in ("env", "cancelled")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, env=None, cancelled=lambda: False)
+
+    warnings: list[Problem] = field(default_factory=list)  # content rules (rules.py): errors under --strict
 
     def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
         return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
@@ -165,6 +176,7 @@ class Builder:
         progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
         if not write:
             result = BuildResult(graph, pages, previous=BuildState())
+            result.warnings = content_warnings(graph)
             self._render(result, None, progress)
             result.seconds = time.perf_counter() - started
             return result
@@ -176,6 +188,7 @@ class Builder:
             result.state = BuildState(files=previous.files)
             result.env = self.env
             result.cancelled = cancelled
+            result.warnings = content_warnings(graph)
             self._render(result, outputs, progress)
             self._put_static(outputs)
             self._put_site_files(result, outputs)
@@ -216,6 +229,7 @@ class Builder:
         return BuildResult(
             last.graph, last.pages, grades=dict(last.grades), extra_outputs=list(last.extra_outputs),
             reused=len(last.pages), previous=self.state, state=self.state, templates=last.templates,
+            warnings=list(last.warnings),
         )  # fmt: skip
 
     # ---------- pages ----------

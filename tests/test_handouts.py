@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import yaml
+from conftest import FIXTURE, once_per_run
 
 from patientpages import handouts, render
 from patientpages.errors import BuildFailed
@@ -54,23 +56,43 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="module")
-def a4(tmp_path_factory):
-    out = tmp_path_factory.mktemp("a4") / "site"
-    result, messages = _build(out)  # the site build's default paper
-    return out, result, messages
+def urgent_signs_in_yaml(content: Path, handout: str) -> list[str]:
+    """The boxed signs a handout must show, read straight from the YAML rather than from what the build
+    planned: every `call_right_away` sign of the drug's urgent and serious side effects, its audience's too."""
+    slug, audience = re.fullmatch(r"handouts/(.+)-(adult|child)\.pdf", handout).groups()
+    drug = yaml.safe_load((content / "drugs" / f"{slug}.yaml").read_text(encoding="utf-8"))
+    tiers = [drug.get("side_effects", {}), drug["audiences"][audience].get("side_effects", {})]
+    signs = []
+    for entry in (e for t in tiers for tier in ("urgent", "serious") for e in t.get(tier, [])):
+        effect = entry if isinstance(entry, str) else entry["effect"]
+        record = yaml.safe_load((content / "side-effects" / f"{effect}.yaml").read_text(encoding="utf-8"))
+        worded = record.get("call_right_away", [])
+        if isinstance(worded, dict):  # worded for each audience: this handout's readers' words
+            worded = worded[audience]
+        signs += [s for s in worded if s not in signs]
+    return signs
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def a4(real_build):
+    """The session's real site, whose handouts are on the site setting's paper, A4."""
+    return real_build.site.out, real_build.result, real_build.messages
+
+
+@pytest.fixture(scope="session")
 def letter(tmp_path_factory):
-    out = tmp_path_factory.mktemp("letter") / "site"
-    result, messages = _build(out, "letter")
-    return out, result, messages
+    """The real site again, with its handouts on US Letter paper; made once per test run."""
+
+    def make(folder: Path):
+        return folder / "site", *_build(folder / "site", "letter")
+
+    return once_per_run(tmp_path_factory, "letter", make)
 
 
 @pytest.fixture(scope="module", params=["A4", "letter"])
-def built(request, a4, letter):
-    return request.param, *(a4 if request.param == "A4" else letter)
+def built(request):
+    """Each paper's build, made only when a test asks for that paper."""
+    return request.param, *request.getfixturevalue("a4" if request.param == "A4" else "letter")
 
 
 # ---------- every handout of the real content, on both paper sizes ----------
@@ -79,7 +101,8 @@ def built(request, a4, letter):
 def test_a_handout_for_every_drug_page(built):
     size, out, result, messages = built
     expected = sorted(p.view.handout for p in _drug_pages(result))
-    assert expected and sorted(result.extra_outputs) == expected
+    handouts_written = [o for o in result.extra_outputs if o.startswith("handouts/")]  # the search index too
+    assert expected and sorted(handouts_written) == expected
     assert sorted(str(p.relative_to(out)) for p in (out / "handouts").glob("*.pdf")) == expected
     assert all(re.fullmatch(r"handouts/[a-z0-9-]+-(adult|child)\.pdf", e) for e in expected)
     assert any(f"{len(expected)} PDFs on {size} paper" in m for m in messages)
@@ -105,9 +128,10 @@ def test_the_words_a_nurse_relies_on(built):
         assert view.drug.generic_name in pages[0], name
         for brand in view.drug.brand_names:
             assert brand in pages[0], name
-        for sign in view.urgent_signs:
+        urgent_signs = urgent_signs_in_yaml(ROOT / "content", name)
+        for sign in urgent_signs:
             assert _flat(sign) in text, f"{name}: urgent sign {sign!r} missing"
-        if not view.urgent_signs:
+        if not urgent_signs:
             assert "Any sign that worries you, or any side effect that is new or getting worse" in text, name
         for label in WRITE_IN_LABELS:
             assert label in text, f"{name}: write-in {label!r} missing"
@@ -140,23 +164,23 @@ def test_sections_come_in_order_and_speak_to_the_audience(built):
         assert ("For parents and caregivers" in text) is child
 
 
-def test_body_text_is_at_least_12_pt(a4, letter):
-    for out, result, _ in (a4, letter):
-        for page in _drug_pages(result)[::3]:  # a sample; every handout shares one stylesheet
-            sizes = []
+def test_body_text_is_at_least_12_pt(built):
+    _, out, result, _ = built
+    for page in _drug_pages(result)[::3]:  # a sample; every handout shares one stylesheet
+        sizes = []
 
-            def visit(text, cm, tm, font, size, sizes=sizes):
-                if text.strip():
-                    scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
-                    y = tm[5] * cm[3] + cm[5]
-                    sizes.append((round(size * scale, 1), y, text))
+        def visit(text, cm, tm, font, size, sizes=sizes):
+            if text.strip():
+                scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
+                y = tm[5] * cm[3] + cm[5]
+                sizes.append((round(size * scale, 1), y, text))
 
-            for p in pypdf.PdfReader(out / page.view.handout).pages:
-                p.extract_text(visitor_text=visit)
-            body = [(s, t) for s, y, t in sizes if y > FOOTER_TOP_PT]
-            footer = [(s, t) for s, y, t in sizes if y <= FOOTER_TOP_PT]
-            assert body and min(s for s, _ in body) >= 12, [b for b in body if b[0] < 12][:3]
-            assert footer and min(s for s, _ in footer) >= 10
+        for p in pypdf.PdfReader(out / page.view.handout).pages:
+            p.extract_text(visitor_text=visit)
+        body = [(s, t) for s, y, t in sizes if y > FOOTER_TOP_PT]
+        footer = [(s, t) for s, y, t in sizes if y <= FOOTER_TOP_PT]
+        assert body and min(s for s, _ in body) >= 12, [b for b in body if b[0] < 12][:3]
+        assert footer and min(s for s, _ in footer) >= 10
 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) is not installed")
@@ -193,6 +217,26 @@ def test_pdf_metadata_comes_from_the_record(a4):
     assert page.view.drug.generic_name in meta["/Title"]
 
 
+def test_urgent_box_lists_exactly_the_signs_of_the_fixture_records(tmp_path):
+    """Written out by hand from tests/fixtures/content: crs.yaml's two signs for alphamab's urgent tier, plus
+    low-blood-pressure.yaml's for children; betanib has no urgent or serious effect, so the box says what to
+    watch for in general."""
+    expected = {
+        "alphamab-adult": "High fever or chills Trouble breathing",
+        "alphamab-child": "High fever or chills Trouble breathing Feeling faint or dizzy",
+        "betanib-adult": "Any sign that worries you, or any side effect that is new or getting worse.",
+    }
+    _build(tmp_path / "site", content=FIXTURE)
+    boxed = {}
+    for name in expected:
+        text = " ".join(_pages_text(tmp_path / "site" / "handouts" / f"{name}.pdf"))
+        box = re.search(
+            r"right away if (?:you have|your child has): (.*?) (?:What these signs can mean|At night)", text
+        )
+        boxed[name] = box and box.group(1)
+    assert boxed == expected
+
+
 # ---------- reuse and reproducibility ----------
 
 
@@ -204,12 +248,12 @@ def test_second_build_reuses_every_pdf(a4, monkeypatch):
         raise AssertionError("a handout was rendered again although nothing changed")
 
     monkeypatch.setattr(handouts, "fit", no_rendering)
-    again, messages = _build(out)  # the build cache knows nothing that shapes a handout changed
-    assert any(f"0 laid out, 0 reused from cache, {len(before)} unchanged" in m for m in messages), messages
-    shutil.rmtree(out.with_name(".site.cache"))  # without it, every handout's HTML is made again and looked up
-    again, messages = _build(out)
+    again_out = out.with_name("site-again")  # beside the shared site, so it shares the handout cache
+    again, messages = _build(again_out)
     assert any(f"0 laid out, {len(before)} reused from cache" in m for m in messages), messages
-    assert {p.view.handout: (out / p.view.handout).read_bytes() for p in _drug_pages(again)} == before
+    assert {p.view.handout: (again_out / p.view.handout).read_bytes() for p in _drug_pages(again)} == before
+    again, messages = _build(again_out)  # again: the build cache beside it knows nothing changed
+    assert any(f"0 laid out, 0 reused from cache, {len(before)} unchanged" in m for m in messages), messages
     cached = list((out.with_name(".handout-cache")).glob("*.pdf"))
     assert len(cached) == len(before)
 
@@ -289,7 +333,7 @@ how_given:
 {expect}
 audiences:
   adult:
-    used_for: Testing. It is used for testing. That means it is not real. This sentence is left off.
+    used_for: Testing. It is used for testing. That means it is not real. It is also for tests.
     conditions: [acute-lymphocytic-leukemia]
 side_effects:
   urgent: [cytokine-release-syndrome, nervous-system-problems, infusion-reactions, differentiation-syndrome]
@@ -324,10 +368,12 @@ def test_long_content_is_set_tighter_not_cut(tmp_path):
         pdf = pypdf.PdfReader(out / page.view.handout)
         assert len(pdf.pages) <= 2
         text = " ".join(_text(p) for p in pdf.pages)
-        for sign in page.view.urgent_signs:
+        urgent_signs = urgent_signs_in_yaml(content, page.view.handout)
+        assert len(urgent_signs) > 8
+        for sign in urgent_signs:
             assert _flat(sign) in text
         assert f"Step {LONG_POINTS}. The nurse checks" in text
-        assert "That means it is not real." in text and "left off" not in text  # whole sentences only
+        assert "That means it is not real. It is also for tests." in text  # every use, never cut
         assert all(_text(p) for p in pdf.pages)
 
 
@@ -382,8 +428,6 @@ def test_sentences_are_never_cut():
         "Then rest (ALL).",
         "3 more.",
     ]
-    assert handout_text.summary("One. Two. That means two. Three.") == ["One.", "Two.", "That means two."]
-    assert handout_text.summary("One sentence only") == ["One sentence only"]
 
 
 def test_what_helps_is_short_and_about_this_drug():

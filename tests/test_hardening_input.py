@@ -71,6 +71,12 @@ def project(tmp_path, good_site) -> Project:
     return Project(tmp_path, good_site)
 
 
+def _line_of(template: str, text: str) -> int:
+    """The line of the template that holds `text` (pages extending it keep its line numbers)."""
+    lines = (PROJECT / template).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
 def _deep(depth: int) -> str:
     return "[" * depth + "]" * depth
 
@@ -206,7 +212,8 @@ CASES = {
     ),
     "deleted static/style.css": (
         lambda p: (p.templates(), (p.root / "static/style.css").unlink()),
-        "site/404.html:15:1: links to 'static/style.css', which the site does not have (and ",
+        f"site/404.html:{_line_of('templates/base.html', 'static/style.css')}:1: links to 'static/style.css', "
+        "which the site does not have (and ",
     ),
     "inline script added to a template": (
         lambda p: (

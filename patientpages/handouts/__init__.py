@@ -20,6 +20,7 @@ import segno
 from .. import kinds
 from ..build_cache import digest
 from ..errors import BuildFailed, Problem, problem_at
+from ..model import voiced
 from ..outputs import SiteOutputs
 from ..parallel import MIN_PDFS_PER_WORKER, map_in_order, worker_count
 from ..pipeline import BuildCancelled, BuildResult, Paths, Progress
@@ -28,7 +29,7 @@ from ..render import RecordingEnvironment, environment, template_problem
 from ..views import DrugView
 from .cache import CACHE_FOLDER, Cache, cache_key
 from .layout import LAYOUTS, MAX_PAGES, TEMPLATE, Fitted, fit, local_only_fetcher, read_stylesheet
-from .text import effect_label, helps, other_drug_names, summary
+from .text import helps, labelled, other_drug_names
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # accepted spellings (any case) -> CSS page size
 
@@ -204,8 +205,11 @@ def handout_context(page: Page, result: BuildResult, *, qr: bool = True) -> dict
     others = other_drug_names(content, view.slug)
     tiers = {t.tier: t for t in view.tiers}
 
-    def labelled(tier: str) -> list[dict[str, str]]:
-        return [effect_label(e) for e in tiers[tier].effects] if tier in tiers else []
+    def of_tier(tier: str) -> list[dict[str, str]]:
+        return [labelled(e) for e in tiers[tier].effects] if tier in tiers else []
+
+    def what_helps(slug: str) -> str:
+        return helps(voiced(content.side_effects[slug].record.what_to_do, view.audience.slug), others)
 
     return {
         **view.fields(),
@@ -216,17 +220,28 @@ def handout_context(page: Page, result: BuildResult, *, qr: bool = True) -> dict
         "address": address,
         "qr": qr_data_uri(address) if qr else "",
         "created": view.drug.reviewed.isoformat(),
-        "used_for": " ".join(summary(view.use.used_for)),
+        # Every use, never cut: the record's own shorter summary where it has one.
+        "used_for": " ".join((view.use.handout_summary or view.use.used_for).split()),
+        "help_pages": _help_pages(content, site.base_url),
         "source_titles": [s.title for s in view.sources],
         "urgent_signs": view.urgent_signs,
-        "urgent_effects": labelled("urgent"),
+        "urgent_reported": view.urgent_reported,
+        "urgent_effects": of_tier("urgent"),
         "serious_title": tiers["serious"].title if "serious" in tiers else "",
-        "serious_effects": labelled("serious"),
+        "serious_effects": of_tier("serious"),
+        "reported": {name: t.reported for name, t in tiers.items()},  # a tier's one "Reported in ..." label
         "common_effects": [
-            dict(effect_label(e), helps=helps(content.side_effects[e.slug].record.what_to_do, others))
-            for e in (tiers["common"].effects if "common" in tiers else ())
+            dict(labelled(e), helps=what_helps(e.slug)) for e in (tiers["common"].effects if "common" in tiers else ())
         ],
     }
+
+
+def _help_pages(content, base_url: str) -> list[dict[str, str]]:
+    """The help pages' titles and web addresses, for the line about them at the end of every handout."""
+    return [
+        {"title": e.record.title, "summary": e.record.summary, "address": base_url + kinds.HELP.page_url(slug)}
+        for slug, e in sorted(content.of_kind(kinds.HELP).items())
+    ]
 
 
 def qr_data_uri(address: str) -> str:
