@@ -8,7 +8,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from . import kinds, model
 from .build_cache import FileMemo
@@ -17,19 +17,21 @@ from .file_access import Access
 from .load import Document, TextFile, load_markdown, load_yaml
 from .records import to_record
 
-T = TypeVar("T")
-
 FOLDERS = {kind.folder: kind.model for kind in kinds.KINDS}
 NARRATIVE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<audience>adult|child))?\.md$")
 RECORD = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 
 
+R = TypeVar("R", bound=model.Record, covariant=True)
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Entry:
+class Entry(Generic[R]):
     """A record with the document it came from, so later stages can point at file and line."""
 
     slug: str
-    record: model.Record
+    record: R
     doc: Document
     narratives: dict[str, TextFile] = field(default_factory=dict)  # "" for a shared narrative, else audience
 
@@ -37,33 +39,33 @@ class Entry:
 @dataclass
 class Content:
     root: Path
-    site: Entry
-    sources: dict[str, Entry]
-    glossary: list[Entry]
-    folders: dict[str, dict[str, Entry]]
+    site: Entry[model.Site]
+    sources: dict[str, Entry[model.Source]]
+    glossary: list[Entry[model.GlossaryTerm]]
+    folders: dict[str, dict[str, Entry[Any]]]  # by kind folder; each kind's model, as the registry says
     # Records whose files exist but did not validate: references to them are not reported as unknown,
     # so one mistake gives one message.
     invalid: dict[str, set[str]] = field(default_factory=dict)
     # Records marked `draft: true`, by folder: checked like the rest, but never planned, so never published.
-    drafts: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    drafts: dict[str, dict[str, Entry[Any]]] = field(default_factory=dict)
 
     @property
-    def drugs(self) -> dict[str, Entry]:
+    def drugs(self) -> dict[str, Entry[model.Drug]]:
         return self.folders[kinds.DRUG.folder]
 
     @property
-    def side_effects(self) -> dict[str, Entry]:
+    def side_effects(self) -> dict[str, Entry[model.SideEffect]]:
         return self.folders[kinds.SIDE_EFFECT.folder]
 
     @property
-    def conditions(self) -> dict[str, Entry]:
+    def conditions(self) -> dict[str, Entry[model.Condition]]:
         return self.folders[kinds.CONDITION.folder]
 
     @property
-    def classes(self) -> dict[str, Entry]:
+    def classes(self) -> dict[str, Entry[model.TreatmentClass]]:
         return self.folders[kinds.TREATMENT_CLASS.folder]
 
-    def of_kind(self, kind: kinds.Kind) -> dict[str, Entry]:
+    def of_kind(self, kind: kinds.Kind) -> dict[str, Entry[Any]]:
         return self.folders[kind.folder]
 
     def files(self) -> list[Path]:

@@ -98,13 +98,13 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for entry in [*content.classes.values(), *content.drafts.get(kinds.TREATMENT_CLASS.folder, {}).values()]:
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
-    months = typing.cast(model.Site, content.site.record).review_months
+    months = content.site.record.review_months
     for kind in kinds.KINDS:
         for entry in content.of_kind(kind).values():
             _check_changes(entry, problems)
             _check_review_date(entry, months, problems)
     graph = SiteGraph(content)
-    terms = [typing.cast(model.GlossaryTerm, g.record).term for g in content.glossary]
+    terms = [g.record.term for g in content.glossary]
     for term, id_ in zip(terms, glossary_ids(terms), strict=True):
         graph.glossary_ids.setdefault(anchor(term), id_)
     for entry in content.drugs.values():
@@ -156,16 +156,6 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
         )
 
 
-def _check_review_date(entry: Entry, months: int, problems: list[Problem]) -> None:
-    record: model.Reviewed = entry.record
-    if record.review_due is None and _add_months(record.reviewed, months) is None:
-        problems.append(
-            entry.doc.problem(
-                ("reviewed",), f"the next review ({months} months later) would fall after the year 9999; check the date"
-            )
-        )
-
-
 def _check_changes(entry: Entry, problems: list[Problem]) -> None:
     """A change is part of a review: one dated after the record's reviewed date has not been checked yet."""
     record: model.Reviewed = entry.record
@@ -210,7 +200,8 @@ def _add_months(day: dt.date, months: int) -> dt.date | None:
 
 def _check_class_cycles(content: Content, problems: list[Problem]) -> None:
     for slug, entry in content.classes.items():
-        seen, current = [], slug
+        seen: list[str] = []
+        current: str | None = slug
         while current and current in content.classes and current not in seen:
             seen.append(current)
             current = content.classes[current].record.part_of
@@ -229,7 +220,7 @@ class _Checker:
         self.targets: dict[str, dict[str, Entry]] = {k.folder: content.of_kind(k) for k in kinds.KINDS}
         self.targets[SOURCES] = content.sources
         # Once, not per narrative: with hundreds of narratives this set was most of the link stage's time.
-        self.glossary = {anchor(typing.cast(model.GlossaryTerm, g.record).term) for g in content.glossary}
+        self.glossary = {anchor(g.record.term) for g in content.glossary}
 
     def ref(self, entry: Entry, kind: str, slug: str, key_path: tuple) -> bool:
         known = self.targets[kind]

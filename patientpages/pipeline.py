@@ -313,7 +313,8 @@ class Builder:
         outputs.put("_headers", HEADERS_FILE_TEXT)
 
     def _put_site_files(self, result: BuildResult, outputs: SiteOutputs) -> None:
-        for name, text in site_files(result.pages, result.graph.content.site.record).items():
+        site = result.graph.content.site.record
+        for name, text in site_files(result.pages, site).items():
             outputs.put(name, text)
 
 

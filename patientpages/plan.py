@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import cast
 
 from . import kinds, model
 from .audience import AUDIENCES, BY_SLUG, Audience
@@ -20,7 +18,7 @@ from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
 from .link import TIERS, SiteGraph, glossary_ids
-from .model import Drug, voiced, voices
+from .model import voiced, voices
 from .views import (
     ArticleView,
     AudienceHomeView,
@@ -64,9 +62,7 @@ class Review:
     @classmethod
     def of(cls, graph: SiteGraph, record: model.Reviewed) -> Review:
         newest_first = sorted(record.changes, key=lambda c: c.date, reverse=True)
-        due = graph.due(record)
-        assert due is not None, "link.py reports a review date past year 9999 before anything is planned"
-        return cls(record.reviewed, due, tuple(newest_first))
+        return cls(record.reviewed, graph.due(record), tuple(newest_first))
 
 
 @dataclass
@@ -196,7 +192,7 @@ def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
 
 def _glossary(graph: SiteGraph) -> Page:
     c = graph.content
-    ids = glossary_ids([typing.cast(model.GlossaryTerm, g.record).term for g in c.glossary])
+    ids = glossary_ids([g.record.term for g in c.glossary])
     terms = sorted(zip(ids, (g.record for g in c.glossary), strict=True), key=lambda t: t[1].term.lower())
     letters: dict[str, list[tuple[str, model.GlossaryTerm]]] = {}
     for term_id, term in terms:
@@ -382,7 +378,8 @@ def _label_once(tier: Tier) -> Tier:
 
 def _call_now(tiers: list[Tier]) -> tuple[SignGroup, ...]:
     """The boxed signs: each urgent or serious side effect's own call-right-away signs, each sign once."""
-    groups, shown = [], set()
+    groups: list[SignGroup] = []
+    shown: set[str] = set()
     for effect in (e for t in tiers if t.tier != "common" for e in t.effects):
         signs = tuple(s for s in effect.call_right_away if s.lower() not in shown)
         shown.update(s.lower() for s in signs)
@@ -396,7 +393,7 @@ def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...
     then the same condition, each by name. A page stays small however many drugs the site holds; the class
     and condition pages, linked beside the list, list them all."""
     drugs = graph.content.drugs
-    drug = cast(Drug, drugs[slug].record)
+    drug = drugs[slug].record
     use = graph.use(slug, audience)
     assert use is not None
     same_class = set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, []))  # and narrower kinds
@@ -405,7 +402,7 @@ def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...
     links = dict(zip(candidates, _drug_links(graph, candidates, audience), strict=True))
 
     def closeness(other: str) -> tuple:
-        exact = cast(Drug, drugs[other].record).treatment_class == drug.treatment_class
+        exact = drugs[other].record.treatment_class == drug.treatment_class
         return (0 if exact else 1 if other in same_class else 2, links[other].title.lower(), other)
 
     return tuple(links[other] for other in sorted(candidates, key=closeness)[:RELATED_LIMIT])
@@ -461,7 +458,7 @@ def _record_page(
 
 def _plain(value: object) -> str:
     """A field's text for a page that speaks to everyone: the shared text, or the first audience's."""
-    return next((text for _, text in voices(value) if text), "")
+    return next((str(text) for _, text in voices(value) if text), "")
 
 
 def _drug_description(view: DrugView) -> str:

@@ -8,10 +8,8 @@ the rendered HTML as text, so it costs one pass over each page.
 from __future__ import annotations
 
 import re
-import typing
 from dataclasses import dataclass
 
-from . import model
 from .link import SiteGraph, glossary_ids
 
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
@@ -99,6 +97,6 @@ class TermLinker:
 
 def glossary_linker(graph: SiteGraph) -> TermLinker:
     """A linker for every term of the site's glossary and its other spellings."""
-    records = [typing.cast(model.GlossaryTerm, g.record) for g in graph.content.glossary]
+    records = [g.record for g in graph.content.glossary]
     ids = glossary_ids([r.term for r in records])
     return TermLinker([Term(id_, (r.term, *r.also)) for id_, r in zip(ids, records, strict=True)])

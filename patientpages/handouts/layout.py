@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -42,7 +43,7 @@ def fit(html: dict[str, str], css: str, size: str, paths: Paths, fetcher) -> Fit
         weasyprint.CSS(string=css, base_url=str(paths.templates), url_fetcher=fetcher),
         weasyprint.CSS(string=f"@page {{ size: {size}; }}"),
     ]
-    document = None
+    document: Any = None
     for layout in LAYOUTS:
         document = weasyprint.HTML(
             string=html[layout], base_url=str(paths.templates) + "/", url_fetcher=fetcher
