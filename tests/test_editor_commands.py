@@ -89,7 +89,7 @@ def wait_for(predicate, seconds: float = 20.0):
             value = predicate()
             if value:
                 return value
-        except OSError:
+        except (OSError, http.client.HTTPException):  # not up yet, or a page replaced while it was read
             pass
         time.sleep(0.2)
     raise AssertionError("timed out")
