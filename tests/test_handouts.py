@@ -250,8 +250,10 @@ def test_second_build_reuses_every_pdf(a4, monkeypatch):
     monkeypatch.setattr(handouts, "fit", no_rendering)
     again_out = out.with_name("site-again")  # beside the shared site, so it shares the handout cache
     again, messages = _build(again_out)
-    assert any(f"0 rendered, {len(before)} reused from cache" in m for m in messages), messages
+    assert any(f"0 laid out, {len(before)} reused from cache" in m for m in messages), messages
     assert {p.view.handout: (again_out / p.view.handout).read_bytes() for p in _drug_pages(again)} == before
+    again, messages = _build(again_out)  # again: the build cache beside it knows nothing changed
+    assert any(f"0 laid out, 0 reused from cache, {len(before)} unchanged" in m for m in messages), messages
     cached = list((out.with_name(".handout-cache")).glob("*.pdf"))
     assert len(cached) == len(before)
 

@@ -3,29 +3,32 @@
 The handout is HTML from templates/handout.html, rendered with the site's own Jinja environment (autoescaped,
 strict about undefined names) from the same typed view as the drug's web page (views.DrugView), and laid out
 by WeasyPrint with templates/handout.css. It is a build extra (`pipeline.Extra`):
-`build(paths, extras=[write_handouts])` writes `handouts/<slug>-<audience>.pdf`.
+`build(paths, extras=[write_handouts])` writes `handouts/<slug>-<audience>.pdf`, again only where what shapes
+a handout changed since the last build.
 
 One module a job: text.py (what the handout says), layout.py (fitting it on paper, offline), cache.py (reuse).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
 import segno
 
 from .. import kinds
-from ..errors import BuildFailed, problem_at
+from ..build_cache import digest
+from ..errors import BuildFailed, Problem, problem_at
 from ..model import voiced
-from ..pipeline import BuildResult, Paths, Progress
+from ..outputs import SiteOutputs
+from ..parallel import MIN_PDFS_PER_WORKER, map_in_order, worker_count
+from ..pipeline import BuildCancelled, BuildResult, Paths, Progress
 from ..plan import Page
-from ..render import environment, template_problem
+from ..render import RecordingEnvironment, environment, template_problem
 from ..views import DrugView
-from ..write import write_file
 from .cache import CACHE_FOLDER, Cache, cache_key
-from .layout import LAYOUTS, MAX_PAGES, TEMPLATE, fit, local_only_fetcher, read_stylesheet
+from .layout import LAYOUTS, MAX_PAGES, TEMPLATE, Fitted, fit, local_only_fetcher, read_stylesheet
 from .text import helps, labelled, other_drug_names
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # accepted spellings (any case) -> CSS page size
@@ -34,63 +37,126 @@ __all__ = ["write_handouts", "paper_size", "handout_context", "CACHE_FOLDER", "L
 
 
 def write_handouts(
-    result: BuildResult, staging: Path, paths: Paths, progress: Progress = lambda _: None, *, paper: str | None = None
+    result: BuildResult,
+    outputs: SiteOutputs,
+    paths: Paths,
+    progress: Progress = lambda _: None,
+    *,
+    paper: str | None = None,
 ) -> list[str]:
-    """Write a PDF handout for every drug page into `staging`; return the paths written, relative to it.
+    """Put a PDF handout for every drug page into the site's outputs; return the paths, relative to site/.
 
-    `paper` is "A4" or "letter"; without it the site setting `handout_paper` decides."""
+    A handout whose context, templates, stylesheet and paper are as last build recorded is kept as it is; one
+    whose HTML is unchanged is reused from the handout cache; the rest are laid out, across processes when
+    there are several. `paper` is "A4" or "letter"; without it the site setting `handout_paper` decides."""
     site = result.graph.content.site.record
     size = paper_size(paper or site.handout_paper)
     pages = [p for p in result.pages if isinstance(p.view, DrugView)]
-    env = environment(paths.templates)
+    env = result.env or environment(paths.templates)
     css = read_stylesheet(paths)
     cache = Cache(paths.out.with_name(CACHE_FOLDER), size)
-    fetcher = None  # made on the first PDF that has to be rendered: loading WeasyPrint takes a second
-    written, rendered, reused, problems, tighter = [], 0, 0, [], []
+    written, kept, reused, to_lay_out = [], 0, 0, []
     for page in pages:
         view = page.view
         assert isinstance(view, DrugView)
-        slug, audience = view.slug, view.audience.slug
+        context = handout_context(page, result, qr=False)
+        key = digest(repr(context), css, size)
+        before = result.previous.handouts.get(view.handout)
+        if (
+            before
+            and before[0] == key
+            and _same_templates(before[1], result.templates)
+            and outputs.intact(view.handout)
+        ):
+            outputs.keep(view.handout)
+            result.state.handouts[view.handout] = before
+            written.append(view.handout)
+            kept += 1
+            continue
+        reads: set[str] = set()
         try:
-            html = render_html(env, page, result)
+            html = render_html(env, page, result, context, reads)
         except Exception as err:
-            problem = template_problem(err, paths.templates / TEMPLATE, f"the {slug} handout")
+            problem = template_problem(err, paths.templates / TEMPLATE, f"the {view.slug} handout")
             if problem is None:
                 raise
             raise BuildFailed([problem]) from err
-        key = cache_key(html, css, size)
-        pdf = cache.get(slug, audience, key)
+        result.state.handouts[view.handout] = (key, {n: result.templates.get(n, "") for n in sorted(reads)})
+        pdf_key = cache_key(html, css, size)
+        pdf = cache.get(view.slug, view.audience.slug, pdf_key)
         if pdf is None:
-            fetcher = fetcher or local_only_fetcher([paths.templates, paths.static])
-            fitted = fit(html, css, size, paths, fetcher)
-            if fitted.pages > MAX_PAGES:
-                problems.append(
-                    problem_at(
-                        page.inputs[0],
-                        1,
-                        1,
-                        f"the {audience} handout runs to {fitted.pages} pages on {size} paper even in its most "
-                        f"compact layout (at most {MAX_PAGES}); shorten how_given.what_to_expect, the side-effect "
-                        f"notes or used_for",
-                    )
-                )
-                continue
-            pdf = fitted.pdf
-            cache.put(slug, audience, key, pdf)
-            rendered += 1
-            if fitted.layout != LAYOUTS[0]:
-                tighter.append(f"{slug}-{audience} ({fitted.layout})")
+            to_lay_out.append((page, pdf_key, html))
         else:
+            outputs.put(view.handout, pdf)
+            written.append(view.handout)
             reused += 1
-        write_file(staging, view.handout, pdf)
-        written.append(view.handout)
-    if problems:
-        raise BuildFailed(problems)
-    cache.prune()
-    progress(f"handouts: {len(written)} PDFs on {size} paper ({rendered} rendered, {reused} reused from cache)")
+    tighter = _lay_out(to_lay_out, css, size, paths, cache, outputs, written, result.cancelled)
+    cache.prune(keep_unused=bool(kept))
+    progress(
+        f"handouts: {len(written)} PDFs on {size} paper ({len(to_lay_out)} laid out, {reused} reused from cache, "
+        f"{kept} unchanged)"
+    )
     if tighter:  # close to the two-page limit: worth knowing before the next edit makes them too long
         progress(f"handouts set tighter to fit on {MAX_PAGES} pages: {', '.join(tighter)}")
-    return written
+    return sorted(written)
+
+
+def _same_templates(recorded: dict[str, str], now: dict[str, str]) -> bool:
+    return all(now.get(name) == sha for name, sha in recorded.items())
+
+
+def _lay_out(
+    work: list[tuple[Page, str, dict[str, str]]],
+    css: str,
+    size: str,
+    paths: Paths,
+    cache: Cache,
+    outputs: SiteOutputs,
+    written: list[str],
+    cancel: Callable[[], bool],
+) -> list[str]:
+    """Lay out the handouts that changed, in parallel when there are several; refuse any that runs long."""
+    fetchers: list = []  # made on the first PDF laid out in each process: loading WeasyPrint takes a second
+
+    def one(item: tuple[Page, str, dict[str, str]]) -> Fitted | Problem:
+        if cancel():
+            raise BuildCancelled
+        if not fetchers:
+            fetchers.append(local_only_fetcher([paths.templates, paths.static]))
+        try:
+            return fit(item[2], css, size, paths, fetchers[0])
+        except BuildFailed as failed:  # a refused URL: carried back as a value, so it crosses processes
+            return failed.problems[0]
+
+    fitted_all = map_in_order(one, work, worker_count(len(work), MIN_PDFS_PER_WORKER))
+    problems: list[Problem] = []
+    tighter = []
+    for (page, pdf_key, _), fitted in zip(work, fitted_all, strict=True):
+        view = page.view
+        assert isinstance(view, DrugView)
+        audience = view.audience.slug
+        if isinstance(fitted, Problem):
+            problems.append(fitted)
+        elif fitted.pages > MAX_PAGES:
+            problems.append(
+                problem_at(
+                    page.inputs[0],
+                    1,
+                    1,
+                    f"the {audience} handout runs to {fitted.pages} pages on {size} paper even in its most "
+                    f"compact layout (at most {MAX_PAGES}); shorten how_given.what_to_expect, the side-effect "
+                    f"notes or used_for",
+                )
+            )
+        else:
+            cache.put(view.slug, audience, pdf_key, fitted.pdf)
+            outputs.put(view.handout, fitted.pdf)
+            written.append(view.handout)
+            if fitted.layout != LAYOUTS[0]:
+                tighter.append(f"{view.slug}-{audience} ({fitted.layout})")
+    if problems:
+        raise BuildFailed(problems)
+    return tighter
 
 
 def paper_size(name: str) -> str:
@@ -103,19 +169,34 @@ def paper_size(name: str) -> str:
 # ---------- what the handout says ----------
 
 
-def render_html(env: jinja2.Environment, page: Page, result: BuildResult) -> dict[str, str]:
-    """The handout HTML for one drug page in every layout, in the site's Jinja environment."""
-    template = env.get_template(TEMPLATE)
-    context = handout_context(page, result)
-    html = {}
-    for n, layout in enumerate(LAYOUTS):
-        classes = " ".join([f"layout-{layout}", *LAYOUTS[1 : n + 1]])  # a layout keeps the ones before it
-        html[layout] = template.render(**context, layout=layout, layout_classes=classes)
+def render_html(
+    env: jinja2.Environment,
+    page: Page,
+    result: BuildResult,
+    context: dict[str, Any] | None = None,
+    reads: set[str] | None = None,
+) -> dict[str, str]:
+    """The handout HTML for one drug page in every layout, in the site's Jinja environment. `reads`, if given,
+    records the templates it loaded."""
+    context = dict(context or handout_context(page, result))
+    context["qr"] = context["qr"] or qr_data_uri(context["address"])
+    if isinstance(env, RecordingEnvironment):
+        env.reads = reads if reads is not None else set()
+    try:
+        template = env.get_template(TEMPLATE)
+        html = {}
+        for n, layout in enumerate(LAYOUTS):
+            classes = " ".join([f"layout-{layout}", *LAYOUTS[1 : n + 1]])  # a layout keeps the ones before it
+            html[layout] = template.render(**context, layout=layout, layout_classes=classes)
+    finally:
+        if isinstance(env, RecordingEnvironment):
+            env.reads = None
     return html
 
 
-def handout_context(page: Page, result: BuildResult) -> dict[str, Any]:
-    """What the handout template prints: the drug page's own view, plus what only paper needs."""
+def handout_context(page: Page, result: BuildResult, *, qr: bool = True) -> dict[str, Any]:
+    """What the handout template prints: the drug page's own view, plus what only paper needs. Without `qr`
+    the QR code (made from the address) is left empty, to be made only for a handout that is laid out."""
     view = page.view
     assert isinstance(view, DrugView)
     content = result.graph.content
@@ -137,7 +218,7 @@ def handout_context(page: Page, result: BuildResult) -> dict[str, Any]:
         "urls": kinds,
         "clinic": site.clinic,
         "address": address,
-        "qr": qr_data_uri(address),
+        "qr": qr_data_uri(address) if qr else "",
         "created": view.drug.reviewed.isoformat(),
         # Every use, never cut: the record's own shorter summary where it has one.
         "used_for": " ".join((view.use.handout_summary or view.use.used_for).split()),
