@@ -9,12 +9,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PROJECT, Site, paths_for
+from conftest import Site
 
 from patientpages.checks.browser import launched_browser, served
 from patientpages.checks.tools import ToolMissing
-from patientpages.pipeline import build
-from patientpages.search import write_search_index
 
 # What a reader types -> the page that must come first.
 FIRST = {
@@ -27,10 +25,8 @@ FIRST = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("search") / "site"
-    build(paths_for(PROJECT / "content", out), extras=[write_search_index])
-    return Site(out)
+def site(real_build) -> Site:
+    return real_build.site  # the session's one real build, search index included
 
 
 @pytest.fixture(scope="module")
