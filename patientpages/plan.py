@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import kinds
+from . import kinds, model, pictures
 from .audience import AUDIENCES, Audience
 from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
 from .link import TIERS, SiteGraph, anchor
+from .pictures import Drawing
 from .views import (
     ArticleView,
     AudienceHomeView,
@@ -288,6 +289,7 @@ def drug_view(graph: SiteGraph, slug: str, audience: Audience) -> DrugView:
         audience=audience,
         use=use.use,
         how_given=use.how_given,
+        picture=_picture(use.how_given.picture or c.classes[drug.treatment_class].record.picture),
         narrative=use.narrative,
         tiers=tuple(tiers),
         call_now=_call_now(tiers),
@@ -300,6 +302,10 @@ def drug_view(graph: SiteGraph, slug: str, audience: Audience) -> DrugView:
         study_sources={s.source: c.sources[s.source].record for s in use.use.studies},
         review_due=graph.review_due[slug],
     )
+
+
+def _picture(picture: model.Picture | None) -> Drawing | None:
+    return pictures.draw(picture) if picture else None
 
 
 def _call_now(tiers: list[Tier]) -> tuple[SignGroup, ...]:
@@ -381,7 +387,8 @@ def _class_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
     crumbs += [Link(graph.content.classes[p].record.name, kind.page_url(p)) for p in broader]
     by_audience = {a.slug: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
     sources = _sources(graph, entry.record.sources)
-    view = TreatmentView(entry.record, _class_tree(graph, slug), by_audience, _narrative(entry), sources)
+    picture = _picture(entry.record.picture)
+    view = TreatmentView(entry.record, picture, _class_tree(graph, slug), by_audience, _narrative(entry), sources)
     return [_record_page(kind, slug, entry, view, crumbs)]
 
 

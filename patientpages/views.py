@@ -11,6 +11,7 @@ from typing import Any
 
 from . import model
 from .audience import Audience
+from .pictures import Drawing
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class DrugView(View):
     audience: Audience
     use: model.AudienceUse
     how_given: model.HowGiven
+    picture: Drawing | None  # how it is given, from the record or else its class
     narrative: str | None
     tiers: tuple[Tier, ...]  # only tiers with entries, most urgent first
     call_now: tuple[SignGroup, ...]
@@ -117,6 +119,7 @@ class ClassNode:
 @dataclass(frozen=True)
 class TreatmentView(View):
     treatment: model.TreatmentClass
+    picture: Drawing | None
     narrower: tuple[ClassNode, ...]
     by_audience: dict[str, tuple[Link, ...]]  # audience slug -> drugs of this kind
     narrative: str | None

@@ -60,3 +60,11 @@ def content_copy(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(FIXTURE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Site:
+    """The published content, built once (without handout PDFs) for every test that reads its pages."""
+    out = tmp_path_factory.mktemp("real-site") / "site"
+    build(paths_for(PROJECT / "content", out))
+    return Site(out)
