@@ -58,10 +58,22 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("kind", choices=["drug"])
     n.add_argument("slug", help="generic name in lower case with hyphens, e.g. inotuzumab-ozogamicin")
     sub.add_parser("schema", parents=[common], help="write JSON Schemas for editors' YAML tools into schema/")
+    h = sub.add_parser(
+        "handouts",
+        parents=[common],
+        help="write every handout with one clinic's name and phone numbers into --out, without the site",
+    )
+    h.add_argument(
+        "--clinic",
+        type=Path,
+        required=True,
+        help="YAML file with the clinic's name, phone and after_hours_phone (the same fields as clinic: in "
+        "site.yaml)",
+    )
     return p
 
 
-COMMANDS = ("build", "serve", "check", "new", "schema")
+COMMANDS = ("build", "serve", "check", "new", "schema", "handouts")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             path = new_drug(paths.content, args.slug, dt.date.today())
             print(f"Wrote {path}. Fill it in, then run: python build.py check")
             return 0
+        if command == "handouts":
+            if not args.out:
+                raise ValueError("give the folder to write the clinic's handouts to: --out DIR")
+            return _clinic_handouts(paths, args.clinic)
         if command == "schema":
             from .schema import write_schemas
 
@@ -125,6 +141,28 @@ def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int
     write_json(result, paths.out.with_name("build-report.json"), today)
     report = _relative(str(paths.out.with_name("build-report.json")))
     print(f"Site written to {_relative(str(paths.out))}/ (report: {report})")
+    return 0
+
+
+def _clinic_handouts(paths: Paths, clinic_file: Path) -> int:
+    """Every handout, in every edition, with this clinic's details printed in: checked like site.yaml's clinic:,
+    written to paths.out as a whole (a failed run leaves the folder as it was)."""
+    from . import model
+    from .errors import Problem
+    from .handouts import write_handouts
+    from .load import load_yaml
+    from .records import to_record
+    from .write import staged
+
+    problems: list[Problem] = []
+    doc = load_yaml(clinic_file.resolve(), problems)
+    clinic = to_record(doc, model.Clinic, problems) if doc else None
+    if problems or clinic is None:
+        raise BuildFailed(problems)
+    result = build(paths, write=False)
+    with staged(paths.out) as staging:
+        written = write_handouts(result, staging, paths, print, clinic=clinic, lists=False)
+    print(f"Wrote {len(written)} handouts for {clinic.name or clinic_file.name} to {_relative(str(paths.out))}/")
     return 0
 
 

@@ -30,6 +30,8 @@ from .views import (
     EffectItem,
     EmptyView,
     GlossaryView,
+    HandoutFile,
+    HandoutItem,
     HandoutListView,
     HomeView,
     Link,
@@ -154,15 +156,28 @@ def _audience_home(graph: SiteGraph, audience: Audience) -> Page:
 
 
 def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
-    slugs = [s for s in graph.content.drugs if graph.use(s, audience)]
+    c = graph.content
+    editions = kinds.handout_editions(c.site.record.handout_paper)
+    slugs = sorted({s for s in c.drugs if graph.use(s, audience)})
     items = tuple(
-        Link(d.title, kinds.handout_url(slug, audience), d.note)
-        for slug, d in zip(sorted(set(slugs)), _drug_links(graph, slugs, audience), strict=True)
+        HandoutItem(
+            d.title,
+            d.note,
+            c.drugs[slug].record.reviewed,
+            tuple(HandoutFile(e.label, kinds.handout_url(slug, audience, e)) for e in editions),
+        )
+        for slug, d in zip(slugs, _drug_links(graph, slugs, audience), strict=True)
+    )
+    bundles = tuple(
+        HandoutFile(c.classes[cls].record.name, kinds.handout_bundle_url(cls, audience))
+        for cls in sorted(graph.class_drugs)
+        if graph.class_drugs[cls].get(audience)
     )
     title = f"Printable handouts for {audience.readers}"
+    view = HandoutListView(audience, items, bundles)
     return Page(
         kinds.handout_index_url(audience), "handout-list", "handouts_index.html", title,
-        _audience_crumbs(audience), [graph.content.site.doc.path], HandoutListView(audience, items), audience,
+        _audience_crumbs(audience), [c.site.doc.path], view, audience,
     )  # fmt: skip
 
 

@@ -166,9 +166,25 @@ class ListView(View):
 
 
 @dataclass(frozen=True)
+class HandoutFile:
+    label: str  # "A4", "US Letter", "Large print, A4", or a bundle's treatment
+    url: str
+    pages: int | None = None  # known once the PDF is made (the handout build fills it in)
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    title: str
+    note: str
+    reviewed: dt.date
+    files: tuple[HandoutFile, ...]  # one per edition, the default paper first
+
+
+@dataclass(frozen=True)
 class HandoutListView(View):
     audience: Audience
-    items: tuple[Link, ...]
+    items: tuple[HandoutItem, ...]
+    bundles: tuple[HandoutFile, ...]  # one per kind of treatment
 
 
 @dataclass(frozen=True)

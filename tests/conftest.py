@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -68,3 +70,22 @@ def real_site(tmp_path_factory) -> Site:
     out = tmp_path_factory.mktemp("real-site") / "site"
     build(paths_for(PROJECT / "content", out))
     return Site(out)
+
+
+def shared_handout_cache(tmp_path_factory) -> Path:
+    """One handout PDF cache for the whole run, shared by pytest-xdist's workers: the real content's PDFs are
+    rendered once, however many tests build them."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "handout-cache"
+
+
+@pytest.fixture(scope="session")
+def real_site_with_handouts(tmp_path_factory):
+    """The published content with every handout edition and bundle; (site folder, build result, messages)."""
+    from patientpages.handouts import write_handouts
+
+    out = tmp_path_factory.mktemp("real-handouts") / "site"
+    messages: list[str] = []
+    extra = functools.partial(write_handouts, cache_folder=shared_handout_cache(tmp_path_factory))
+    result = build(paths_for(PROJECT / "content", out), extras=[extra], progress=messages.append)
+    return out, result, messages

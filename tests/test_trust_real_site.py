@@ -7,17 +7,13 @@ Browser and Java checks are reported as skipped, with the reason, where their to
 from __future__ import annotations
 
 import pytest
-from conftest import PROJECT, paths_for
 
 from patientpages.checks import run_trust_checks
-from patientpages.cli import _handout_extras
-from patientpages.pipeline import build
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("trust") / "site"
-    result = build(paths_for(PROJECT / "content", out), extras=_handout_extras())
+def real_site(real_site_with_handouts):
+    out, result, _ = real_site_with_handouts
     return out, result.graph.content.site.record.base_url
 
 

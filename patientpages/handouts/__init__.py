@@ -1,92 +1,221 @@
-"""Printable handouts: one PDF per drug page (drug and audience), at most two pages on A4 or US Letter.
+"""Printable handouts: one PDF per drug page (drug and audience) in every edition: the site's paper size at
+`handouts/<drug>-<audience>.pdf`, the other size and large print beside it (kinds.handout_editions), plus one
+bundle per kind of treatment and audience. A regular handout is at most two pages, large print at most four.
 
 The handout is HTML from templates/handout.html, rendered with the site's own Jinja environment (autoescaped,
 strict about undefined names) from the same typed view as the drug's web page (views.DrugView), and laid out
 by WeasyPrint with templates/handout.css. It is a build extra (`pipeline.Extra`):
-`build(paths, extras=[write_handouts])` writes `handouts/<slug>-<audience>.pdf`.
+`build(paths, extras=[write_handouts])`. PDFs that must be rendered are rendered in parallel, one process per
+core; the others are reused from the cache.
 
-One module a job: text.py (what the handout says), layout.py (fitting it on paper, offline), cache.py (reuse).
+One module a job: text.py (what the handout says), layout.py (fitting on paper, offline), cache.py (reuse),
+bundles.py (one PDF of many).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import segno
 
-from .. import kinds
-from ..errors import BuildFailed, problem_at
+from .. import kinds, model
+from ..errors import BuildFailed, Problem, problem_at
 from ..pipeline import BuildResult, Paths, Progress
 from ..plan import Page
-from ..render import environment, template_problem
-from ..views import DrugView
+from ..render import environment, render, template_problem
+from ..views import DrugView, HandoutFile, HandoutListView
 from ..write import write_file
+from .bundles import bundle, page_count
 from .cache import CACHE_FOLDER, Cache, cache_key
-from .layout import LAYOUTS, MAX_PAGES, TEMPLATE, fit, local_only_fetcher, read_stylesheet
+from .layout import (
+    EXTRAS,
+    LARGE_PRINT_EXTRAS,
+    LAYOUTS,
+    MAX_PAGES,
+    TEMPLATE,
+    Fitted,
+    fit,
+    local_only_fetcher,
+    read_stylesheet,
+)
 from .text import effect_label, helps, other_drug_names, summary
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # accepted spellings (any case) -> CSS page size
+# Rendering processes at most; 1 renders in this process.
+JOBS_ENV = "PATIENTPAGES_JOBS"
 
 __all__ = ["write_handouts", "paper_size", "handout_context", "CACHE_FOLDER", "LAYOUTS", "MAX_PAGES"]
 
 
-def write_handouts(
-    result: BuildResult, staging: Path, paths: Paths, progress: Progress = lambda _: None, *, paper: str | None = None
-) -> list[str]:
-    """Write a PDF handout for every drug page into `staging`; return the paths written, relative to it.
+@dataclasses.dataclass
+class _Job:
+    """One PDF to render: everything a worker process needs, nothing it cannot pickle."""
 
-    `paper` is "A4" or "letter"; without it the site setting `handout_paper` decides."""
+    output: str
+    inputs: Path
+    audience: str
+    html: dict[tuple[str, str], str]
+    size: str
+    max_pages: int
+    large_print: bool
+
+
+def write_handouts(
+    result: BuildResult,
+    staging: Path,
+    paths: Paths,
+    progress: Progress = lambda _: None,
+    *,
+    paper: str | None = None,
+    clinic: model.Clinic | None = None,
+    lists: bool = True,
+    default_only: bool = False,
+    cache_folder: Path | None = None,
+) -> list[str]:
+    """Write every handout in every edition, and the bundles, into `staging`; return the paths written.
+
+    `paper` is "A4" or "letter" (the default edition's size); without it the site setting `handout_paper`
+    decides. `clinic` replaces the site's clinic details. With `lists`, the handout list pages are written
+    again with each PDF's page count. `default_only` (for quick checks) writes the default edition alone, and no
+    bundles. `cache_folder` shares a PDF cache between output folders (it is never pruned); by default the cache
+    sits beside the output folder."""
     site = result.graph.content.site.record
-    size = paper_size(paper or site.handout_paper)
+    default_paper = paper_size(paper or site.handout_paper)
+    editions = kinds.handout_editions(default_paper)[: 1 if default_only else None]
     pages = [p for p in result.pages if isinstance(p.view, DrugView)]
     env = environment(paths.templates)
     css = read_stylesheet(paths)
-    cache = Cache(paths.out.with_name(CACHE_FOLDER), size)
-    fetcher = None  # made on the first PDF that has to be rendered: loading WeasyPrint takes a second
-    written, rendered, reused, problems, tighter = [], 0, 0, [], []
+    folder = cache_folder or paths.out.with_name(CACHE_FOLDER)
+    caches = {e: Cache(folder, e.paper + ("-large" if e.large_print else "")) for e in editions}
+    written: list[str] = []
+    pdfs: dict[str, bytes] = {}
+    jobs: list[_Job] = []
+    keys: dict[str, tuple[Cache, str, str, str]] = {}
     for page in pages:
         view = page.view
         assert isinstance(view, DrugView)
-        slug, audience = view.slug, view.audience.slug
-        try:
-            html = render_html(env, page, result)
-        except jinja2.TemplateError as err:
-            raise BuildFailed([template_problem(err, paths.templates / TEMPLATE, f"the {slug} handout")]) from err
-        key = cache_key(html, css, size)
-        pdf = cache.get(slug, audience, key)
-        if pdf is None:
-            fetcher = fetcher or local_only_fetcher([paths.templates, paths.static])
-            fitted = fit(html, css, size, paths, fetcher)
-            if fitted.pages > MAX_PAGES:
-                problems.append(
-                    problem_at(
-                        page.inputs[0],
-                        1,
-                        1,
-                        f"the {audience} handout runs to {fitted.pages} pages on {size} paper even in its most "
-                        f"compact layout (at most {MAX_PAGES}); shorten how_given.what_to_expect, the side-effect "
-                        f"notes or used_for",
-                    )
-                )
-                continue
-            pdf = fitted.pdf
-            cache.put(slug, audience, key, pdf)
-            rendered += 1
-            if fitted.layout != LAYOUTS[0]:
-                tighter.append(f"{slug}-{audience} ({fitted.layout})")
-        else:
-            reused += 1
-        write_file(staging, view.handout, pdf)
-        written.append(view.handout)
+        for edition in editions:
+            try:
+                html = render_html(env, page, result, large_print=edition.large_print, clinic=clinic)
+            except jinja2.TemplateError as err:
+                what = f"the {view.slug} handout"
+                raise BuildFailed([template_problem(err, paths.templates / TEMPLATE, what)]) from err
+            output = kinds.handout_url(view.slug, view.audience, edition if edition.suffix else None)
+            size = paper_size(edition.paper)
+            key = cache_key(html, css, size + ("-large" if edition.large_print else ""))
+            cache = caches[edition]
+            keys[output] = (cache, view.slug, view.audience.slug, key)
+            pdf = cache.get(view.slug, view.audience.slug, key)
+            if pdf is None:
+                large = edition.large_print
+                jobs.append(_Job(output, page.inputs[0], view.audience.slug, html, size, edition.max_pages, large))
+            else:
+                pdfs[output] = pdf
+    reused = len(pdfs)
+    problems, tighter = [], []
+    for job, fitted in zip(jobs, _render_all(jobs, css, paths), strict=True):
+        if isinstance(fitted, list):  # the renderer refused a URL: a template problem
+            raise BuildFailed(fitted)
+        if not fitted.pdf:
+            problems.append(_too_long(job, fitted.pages))
+            continue
+        cache, slug, audience, key = keys[job.output]
+        cache.put(slug, audience, key, fitted.pdf)
+        pdfs[job.output] = fitted.pdf
+        if fitted.layout != LAYOUTS[0]:
+            tighter.append(f"{job.output.removeprefix('handouts/')} ({fitted.layout})")
     if problems:
         raise BuildFailed(problems)
-    cache.prune()
-    progress(f"handouts: {len(written)} PDFs on {size} paper ({rendered} rendered, {reused} reused from cache)")
-    if tighter:  # close to the two-page limit: worth knowing before the next edit makes them too long
-        progress(f"handouts set tighter to fit on {MAX_PAGES} pages: {', '.join(tighter)}")
+    for output in sorted(pdfs):
+        write_file(staging, output, pdfs[output])
+        written.append(output)
+    counts = {output: page_count(pdf) for output, pdf in pdfs.items()}
+    for url, pdf in ({} if default_only else _bundles(result, pdfs)).items():
+        write_file(staging, url, pdf)
+        written.append(url)
+        counts[url] = page_count(pdf)
+    if lists:
+        _write_lists(result, env, staging, counts)
+    if not cache_folder:
+        for cache in caches.values():
+            cache.prune()
+    progress(
+        f"handouts: {len(pdfs)} PDFs in {len(editions)} editions ({default_paper} default; "
+        f"{len(jobs)} rendered, {reused} reused from cache), {len(written) - len(pdfs)} bundles"
+    )
+    if tighter:  # close to the page limit: worth knowing before the next edit makes them too long
+        progress(f"handouts set tighter to fit: {', '.join(tighter)}")
     return written
+
+
+def _too_long(job: _Job, pages: int) -> Problem:
+    what = "large-print handout" if job.large_print else "handout"
+    return problem_at(
+        job.inputs,
+        1,
+        1,
+        f"the {job.audience} {what} runs to {pages} pages on {job.size} paper even in its most compact layout "
+        f"(at most {job.max_pages}); shorten how_given.what_to_expect, the side-effect notes or used_for",
+    )
+
+
+def _render_all(jobs: list[_Job], css: str, paths: Paths) -> list[Fitted | list[Problem]]:
+    """Render the PDFs, in parallel across processes when there are several and more than one core."""
+    workers = min(len(jobs), int(os.environ.get(JOBS_ENV) or os.cpu_count() or 1))
+    if workers <= 1:
+        return [_render_one(job, css, paths) for job in jobs]
+    # fork: the workers start at once with everything loaded; each loads WeasyPrint once for many PDFs.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_render_one, jobs, [css] * len(jobs), [paths] * len(jobs)))
+
+
+_FETCHERS: dict[tuple[Path, Path], Any] = {}
+
+
+def _render_one(job: _Job, css: str, paths: Paths) -> Fitted | list[Problem]:
+    key = (paths.templates, paths.static)
+    fetcher = _FETCHERS.get(key) or _FETCHERS.setdefault(key, local_only_fetcher([paths.templates, paths.static]))
+    extras = LARGE_PRINT_EXTRAS if job.large_print else EXTRAS
+    try:
+        return fit(job.html, css, job.size, paths, fetcher, max_pages=job.max_pages, extras=extras)
+    except BuildFailed as failed:  # returned, not raised: it crosses back from a worker process
+        return failed.problems
+
+
+def _bundles(result: BuildResult, pdfs: dict[str, bytes]) -> dict[str, bytes]:
+    """One PDF per kind of treatment and audience: its drugs' handouts in the default edition, by name."""
+    graph = result.graph
+    out = {}
+    for cls, by_audience in sorted(graph.class_drugs.items()):
+        for audience, slugs in by_audience.items():
+            parts = [pdfs[kinds.handout_url(slug, audience)] for slug in sorted(set(slugs))]
+            if parts:
+                out[kinds.handout_bundle_url(cls, audience)] = bundle(parts)
+    return out
+
+
+def _write_lists(result: BuildResult, env: jinja2.Environment, staging: Path, counts: dict[str, int]) -> None:
+    """The handout list pages again, now that each PDF's page count is known."""
+    for page in result.pages:
+        view = page.view
+        if not isinstance(view, HandoutListView):
+            continue
+
+        def counted(file: HandoutFile) -> HandoutFile:
+            return dataclasses.replace(file, pages=counts.get(file.url))
+
+        items = tuple(dataclasses.replace(i, files=tuple(map(counted, i.files))) for i in view.items)
+        counted_view = dataclasses.replace(view, items=items, bundles=tuple(map(counted, view.bundles)))
+        html = render(dataclasses.replace(page, view=counted_view), env, result.graph)
+        result.html[page.output] = html
+        write_file(staging, page.output, html)
 
 
 def paper_size(name: str) -> str:
@@ -99,18 +228,33 @@ def paper_size(name: str) -> str:
 # ---------- what the handout says ----------
 
 
-def render_html(env: jinja2.Environment, page: Page, result: BuildResult) -> dict[str, str]:
-    """The handout HTML for one drug page in every layout, in the site's Jinja environment."""
+def render_html(
+    env: jinja2.Environment,
+    page: Page,
+    result: BuildResult,
+    *,
+    large_print: bool = False,
+    clinic: model.Clinic | None = None,
+) -> dict[tuple[str, str], str]:
+    """The handout HTML for one drug page in every (layout, page-2 extra), in the site's Jinja environment."""
     template = env.get_template(TEMPLATE)
-    context = handout_context(page, result)
+    context = handout_context(page, result, clinic=clinic)
     html = {}
     for n, layout in enumerate(LAYOUTS):
         classes = " ".join([f"layout-{layout}", *LAYOUTS[1 : n + 1]])  # a layout keeps the ones before it
-        html[layout] = template.render(**context, layout=layout, layout_classes=classes)
+        for extra in LARGE_PRINT_EXTRAS if large_print else EXTRAS:
+            html[layout, extra.name] = template.render(
+                **context,
+                layout=layout,
+                layout_classes=classes,
+                large_print=large_print,
+                diary_days=extra.diary_days,
+                questions=extra.questions,
+            )
     return html
 
 
-def handout_context(page: Page, result: BuildResult) -> dict[str, Any]:
+def handout_context(page: Page, result: BuildResult, *, clinic: model.Clinic | None = None) -> dict[str, Any]:
     """What the handout template prints: the drug page's own view, plus what only paper needs."""
     view = page.view
     assert isinstance(view, DrugView)
@@ -128,7 +272,7 @@ def handout_context(page: Page, result: BuildResult) -> dict[str, Any]:
         "page": page,
         "site": site,
         "urls": kinds,
-        "clinic": site.clinic,
+        "clinic": clinic or site.clinic,
         "address": address,
         "qr": qr_data_uri(address),
         "created": view.drug.reviewed.isoformat(),
@@ -138,6 +282,9 @@ def handout_context(page: Page, result: BuildResult) -> dict[str, Any]:
         "urgent_effects": labelled("urgent"),
         "serious_title": tiers["serious"].title if "serious" in tiers else "",
         "serious_effects": labelled("serious"),
+        # The diary's rows: the common side effects by name, then blank rows for any others.
+        "diary_rows": [e.name[:1].upper() + e.name[1:] for e in (tiers["common"].effects if "common" in tiers else ())],
+        "diary_other_rows": 2 if "common" in tiers else 5,
         "common_effects": [
             dict(effect_label(e), helps=helps(content.side_effects[e.slug].record.what_to_do, others))
             for e in (tiers["common"].effects if "common" in tiers else ())
