@@ -494,7 +494,7 @@ def test_bundles_hold_every_handout_of_a_kind_of_treatment(a4):
     assert all(p.view.drug.generic_name in text for p in adult)
     assert "Tisagenlecleucel, for parents and caregivers" not in text  # one audience per bundle
     soup_text = (out / "handouts/adults/index.html").read_text(encoding="utf-8")
-    assert "../bundles/car-t-cell-therapy-adult.pdf" in soup_text
+    assert "handouts/bundles/car-t-cell-therapy-adult.pdf\"" in soup_text
 
 
 def test_handouts_show_the_treatment_picture(a4):
