@@ -10,17 +10,23 @@ from pathlib import Path
 
 from .errors import BuildFailed
 from .pipeline import Paths, build
-from .report import summary, too_hard, write_json
+from .report import placeholder_address, summary, too_hard, write_json
 
 ROOT = Path.cwd()
 
 
-def _handout_extras():
-    # Imported here so `check` and `new` never load the PDF stack; a missing dependency is an error, never a
-    # site whose "Print handout" links lead nowhere.
-    from .handouts import write_handouts
+def build_extras(*, handouts: bool = True) -> list:
+    """What a published build writes after the pages: the search index and, unless left out, the handouts.
+    Imported here so `check` and `new` never load them; a missing dependency is an error, never a site whose
+    search box or "Print handout" links lead nowhere."""
+    from .search import write_search_index
 
-    return [write_handouts]
+    extras = [write_search_index]
+    if handouts:
+        from .handouts import write_handouts
+
+        extras.append(write_handouts)
+    return extras
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,7 +142,7 @@ def _relative(text: str) -> str:
 
 def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int:
     today = dt.date.today()
-    result = build(paths, extras=_handout_extras() if handouts else [], progress=print)
+    result = build(paths, extras=build_extras(handouts=handouts), progress=print)
     print(summary(result, today, verbose=verbose))
     write_json(result, paths.out.with_name("build-report.json"), today)
     report = _relative(str(paths.out.with_name("build-report.json")))
@@ -180,7 +186,7 @@ def _check(paths: Paths, *, strict: bool) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
         strict_paths = Paths(paths.content, paths.templates, paths.static, out)
-        result = build(strict_paths, extras=_handout_extras(), progress=print)
+        result = build(strict_paths, extras=build_extras(), progress=print)
         print(summary(result, today))
         checked = run_trust_checks(out, progress=print, base_url=result.graph.content.site.record.base_url)
     errors = [str(p).replace(str(out), "site") for p in checked.problems]
@@ -189,6 +195,8 @@ def _check(paths: Paths, *, strict: bool) -> int:
         for s, d in result.overdue(today)
     ]
     errors += [f"{out_}: reads at grade {g}, above 9 for a drug page" for out_, g in too_hard(result)]
+    if placeholder := placeholder_address(result):  # a site about to be published cannot carry wrong addresses
+        errors.append(placeholder)
     for reason in checked.skipped:
         print(f"skipped: {reason}")
     if checked.skipped and os.environ.get("CI"):
@@ -207,7 +215,7 @@ def _serve(paths: Paths, host: str, port: int) -> int:
 
     def rebuild() -> bool:
         try:
-            result = build(paths, extras=_handout_extras())
+            result = build(paths, extras=build_extras())
             print(summary(result, dt.date.today()))
             return True
         except BuildFailed as failed:

@@ -27,6 +27,7 @@ class Kind:
     label: str  # title of the kind's list page, and the breadcrumb back to it
     index_url: str  # the list page of every record of the kind
     index_template: str
+    reader_label: str  # what a reader calls one, in search filters and results: "Medicine", "Side effect"
     narratives: str = "shared"  # "shared": <slug>.md; "audience": <slug>.adult.md and <slug>.child.md
 
     def page_url(self, slug: str, audience: Audience | None = None) -> str:
@@ -47,6 +48,7 @@ DRUG = Kind(
     label="Drugs A to Z",
     index_url="drugs/",
     index_template="drugs_az.html",
+    reader_label="Medicine",
     narratives="audience",
 )
 SIDE_EFFECT = Kind(
@@ -59,6 +61,7 @@ SIDE_EFFECT = Kind(
     label="Side effects",
     index_url="side-effects/",
     index_template="side_effects_index.html",
+    reader_label="Side effect",
 )
 CONDITION = Kind(
     name="condition",
@@ -70,6 +73,7 @@ CONDITION = Kind(
     label="Types of leukemia",
     index_url="conditions/",
     index_template="conditions_index.html",
+    reader_label="Type of leukemia",
 )
 TREATMENT_CLASS = Kind(
     name="class",
@@ -81,6 +85,7 @@ TREATMENT_CLASS = Kind(
     label="Kinds of treatment",
     index_url="treatments/",
     index_template="treatments_index.html",
+    reader_label="Kind of treatment",
 )
 HELP = Kind(
     name="help",
@@ -92,6 +97,7 @@ HELP = Kind(
     label="Help and support",
     index_url="help/",
     index_template="articles_index.html",
+    reader_label="Help and support",
 )
 
 KINDS: tuple[Kind, ...] = (DRUG, SIDE_EFFECT, CONDITION, TREATMENT_CLASS, HELP)
@@ -111,6 +117,11 @@ CROSS_LINK_KINDS: tuple[str, ...] = (*(k.name for k in KINDS), GLOSSARY)
 HOME_URL = ""
 GLOSSARY_URL = "glossary/"
 NOT_FOUND_URL = "404.html"
+UPDATES_URL = "updates/"  # "Recent updates": every record's changes, newest first
+FEED_URL = "updates.xml"  # the same as an Atom feed, for clinics to follow
+SITEMAP_URL = "sitemap.xml"
+ROBOTS_URL = "robots.txt"
+SEARCH_INDEX_FOLDER = "pagefind/"  # written by Pagefind after the pages; read by static/search.js
 
 
 def audience_home_url(audience: Audience) -> str:

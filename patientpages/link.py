@@ -62,6 +62,10 @@ class SiteGraph:
     def audiences_of(self, slug: str) -> list[Audience]:
         return [a for a in AUDIENCES if (slug, a) in self.uses]
 
+    def due(self, record: model.Reviewed) -> dt.date:
+        """When a record's next review is due: its own date, or reviewed + the site's review period."""
+        return record.review_due or _add_months(record.reviewed, self.content.site.record.review_months)
+
     def class_chain(self, slug: str | None) -> list[str]:
         """The class and the broader ones it is part of, narrowest first (stopping at one that is missing)."""
         chain: list[str] = []
@@ -83,6 +87,9 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for entry in content.classes.values():
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
+    for kind in kinds.KINDS:
+        for entry in content.of_kind(kind).values():
+            _check_changes(entry, problems)
     graph = SiteGraph(content)
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)
@@ -101,8 +108,7 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
         )
     check.narratives(entry, allowed=tuple(a.slug for a in audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
-    months = graph.content.site.record.review_months
-    graph.review_due[entry.slug] = drug.review_due or _add_months(drug.reviewed, months)
+    graph.review_due[entry.slug] = graph.due(drug)
     for audience in audiences:
         use: model.AudienceUse = getattr(drug.audiences, audience.slug)
         base = ("audiences", audience.slug)
@@ -129,6 +135,20 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
             narrative.text if narrative else None,
             use.side_effects.serious_title or drug.side_effects.serious_title,
         )
+
+
+def _check_changes(entry: Entry, problems: list[Problem]) -> None:
+    """A change is part of a review: one dated after the record's reviewed date has not been checked yet."""
+    record: model.Reviewed = entry.record
+    for i, change in enumerate(record.changes):
+        if change.date > record.reviewed:
+            problems.append(
+                entry.doc.problem(
+                    ("changes", i, "date"),
+                    f"change dated {change.date.isoformat()} is after the record's reviewed date "
+                    f"({record.reviewed.isoformat()}); review the record and update 'reviewed'",
+                )
+            )
 
 
 def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:

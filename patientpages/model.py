@@ -51,10 +51,30 @@ class Source(Record):
     document: Text | None = Field(None, description="Internal: the source file this was read from.")
 
 
+# ---------- what every published record carries: when it was checked, and what changed ----------
+
+
+class Change(Record):
+    date: dt.date = Field(description="When the change was made (on or before the record's reviewed date).")
+    what: Text = Field(description="One plain sentence a reader can follow, e.g. 'Added the brand name Kymriah.'")
+
+
+class Reviewed(Record):
+    """A record readers rely on: the page shows when it was last checked and when it is next due."""
+
+    reviewed: dt.date = Field(description="Date the record was last checked against its sources.")
+    review_due: dt.date | None = Field(None, description="Defaults to reviewed + site review_months.")
+    changes: list[Change] = Field(
+        default_factory=list,
+        description="What changed for readers, newest first or in any order: shown under 'What changed' on the "
+        "page, on the Recent updates page and in the updates feed.",
+    )
+
+
 # ---------- side effects ----------
 
 
-class SideEffect(Record):
+class SideEffect(Reviewed):
     name: Text = Field(description="Plain name, e.g. 'Cytokine release syndrome (CRS)'.")
     also_called: list[Text] = Field(default_factory=list, description="Other names readers may know it by.")
     what_it_is: Text = Field(description="Plain description: what it is and why it happens.")
@@ -194,7 +214,7 @@ class Audiences(Record):
     child: AudienceUse | None = Field(None, description="Present when the drug is used in children.")
 
 
-class Drug(Record):
+class Drug(Reviewed):
     generic_name: Text = Field(description="Generic name, e.g. 'Inotuzumab ozogamicin'.")
     brand_names: list[Text] = Field(default_factory=list, description="Brand names as the sources give them.")
     also_called: list[Text] = Field(default_factory=list, description="Short names, e.g. 'tisa-cel'.")
@@ -205,8 +225,6 @@ class Drug(Record):
     how_given: HowGiven
     audiences: Audiences = Field(description="Which audiences it is used in; each gets its own page.")
     side_effects: SideEffectTiers
-    reviewed: dt.date = Field(description="Date the record was last checked against its sources.")
-    review_due: dt.date | None = Field(None, description="Defaults to reviewed + site review_months.")
     sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -229,7 +247,7 @@ class GeneChange(Record):
     why_it_matters: Text = Field(description="How it decides treatment.")
 
 
-class Condition(Record):
+class Condition(Reviewed):
     name: Text = Field(description="Full name, e.g. 'Acute lymphocytic leukemia'.")
     short_name: Text = Field(description="Abbreviation, e.g. 'ALL'.")
     what_it_is: Text
@@ -243,7 +261,7 @@ class Condition(Record):
         return f"{self.name} ({self.short_name})" if self.short_name != self.name else self.name
 
 
-class TreatmentClass(Record):
+class TreatmentClass(Reviewed):
     name: Text = Field(description="Plain name, e.g. 'CAR T-cell therapy'.")
     what_it_is: Text
     how_it_works: Text
@@ -263,10 +281,9 @@ class TreatmentClass(Record):
 # ---------- articles: pages of plain guidance, such as help and support ----------
 
 
-class Article(Record):
+class Article(Reviewed):
     title: Text = Field(description="The page's title, e.g. 'Help and support'.")
     summary: Text = Field(description="One or two plain sentences: what the page offers. Shown in lists.")
-    reviewed: dt.date = Field(description="Date the page was last checked against its sources.")
     sources: list[Slug] = Field(min_length=1, description="Slugs from content/sources.yaml.")
 
 

@@ -11,13 +11,17 @@ from pathlib import Path
 
 import jinja2
 
+from . import kinds
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .link import SiteGraph, link
 from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
 from .reading import reading_grade
-from .render import environment, render, template_problem
+from .render import environment, render, root_of, template_problem
+from .site_files import site_files
+from .terms import glossary_linker
+from .views import Link
 from .write import copy_static, staged, write_file
 
 
@@ -64,18 +68,33 @@ def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
 def render_all(
     paths: Paths, graph: SiteGraph, pages: list[Page], *, progress: Progress = lambda _: None
 ) -> dict[str, str]:
+    """Render every page. The glossary comes last: its entries list the pages that use each term, which is
+    known only once those pages have been rendered with their glossary links."""
     env = environment(paths.templates)
+    linker = glossary_linker(graph)
     html, problems = {}, []
-    for n, page in enumerate(pages, 1):
+    used_by: dict[str, list[Link]] = {}
+    ordered = sorted(pages, key=lambda p: p.kind == "glossary")
+    for n, page in enumerate(ordered, 1):
         try:
-            html[page.output] = render(page, env, graph)
+            if page.kind == "glossary":
+                html[page.output] = render(page, env, graph, {"used_by": used_by})
+            else:
+                text, used = linker.link(render(page, env, graph), root_of(page, graph) + kinds.GLOSSARY_URL)
+                html[page.output] = text
+                for term_id in used:
+                    used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
         except jinja2.TemplateError as err:
             problems.append(template_problem(err, paths.templates / page.template, page.output))
         if n % 25 == 0:
             progress(f"rendered {n}/{len(pages)} pages")
     if problems:
         raise BuildFailed(problems)
-    return html
+    return {page.output: html[page.output] for page in pages if page.output in html}
+
+
+def _audience_label(page: Page) -> str:
+    return page.audience.for_readers if page.audience else ""
 
 
 def build(
@@ -92,6 +111,8 @@ def build(
                 write_file(staging, out, text)
             copy_static(paths.static, staging)
             write_file(staging, "_headers", HEADERS_FILE_TEXT)
+            for name, text in site_files(pages, graph.content.site.record).items():
+                write_file(staging, name, text)
             for extra in extras:
                 result.extra_outputs += extra(result, staging, paths, progress)
             result.files_written = sum(1 for p in staging.rglob("*") if p.is_file())

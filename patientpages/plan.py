@@ -6,6 +6,8 @@ templates and labels come from the registry (kinds.py); what a page shows is a t
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,11 +43,27 @@ from .views import (
     Tier,
     TreatmentView,
     TreeView,
+    Update,
+    UpdatesView,
     View,
 )
 
 # How many related medicines a drug page lists; the class and condition pages list them all.
 RELATED_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class Review:
+    """When a record's page was last checked, when it is next due, and what changed for readers."""
+
+    reviewed: dt.date
+    due: dt.date
+    changes: tuple[model.Change, ...]
+
+    @classmethod
+    def of(cls, graph: SiteGraph, record: model.Reviewed) -> Review:
+        newest_first = sorted(record.changes, key=lambda c: c.date, reverse=True)
+        return cls(record.reviewed, graph.due(record), tuple(newest_first))
 
 
 @dataclass
@@ -58,6 +76,8 @@ class Page:
     inputs: list[Path]
     view: View
     audience: Audience | None = None
+    review: Review | None = None  # record pages only
+    description: str = ""  # from the record's own words; the site's description where empty
 
     @property
     def output(self) -> str:
@@ -91,6 +111,7 @@ def plan(graph: SiteGraph) -> list[Page]:
         for slug in sorted(c.of_kind(kind)):
             pages += page_of(graph, kind, slug)
     pages.append(_glossary(graph))
+    pages.append(_updates(graph, pages))
     site = [c.site.doc.path]
     pages.append(Page(kinds.NOT_FOUND_URL, "not-found", "not_found.html", "Page not found", [HOME], site, EmptyView()))
     refuse_collisions(pages)
@@ -183,9 +204,32 @@ def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
 
 def _glossary(graph: SiteGraph) -> Page:
     c = graph.content
-    terms = tuple(sorted(((anchor(g.record.term), g.record) for g in c.glossary), key=lambda t: t[1].term.lower()))
+    terms = sorted(((anchor(g.record.term), g.record) for g in c.glossary), key=lambda t: t[1].term.lower())
+    letters: dict[str, list[tuple[str, model.GlossaryTerm]]] = {}
+    for term_id, term in terms:
+        first = term.term[:1].upper()
+        letters.setdefault(first if first.isalpha() else "#", []).append((term_id, term))
+    view = GlossaryView({letter: tuple(entries) for letter, entries in letters.items()})
     inputs = [g.doc.path for g in c.glossary[:1]] or [c.site.doc.path]
-    return Page(kinds.GLOSSARY_URL, "glossary", "glossary.html", "Glossary", [HOME], inputs, GlossaryView(terms))
+    return Page(kinds.GLOSSARY_URL, "glossary", "glossary.html", "Glossary", [HOME], inputs, view)
+
+
+def _updates(graph: SiteGraph, pages: list[Page]) -> Page:
+    """Every record's changes, newest first, each linking to the record's pages."""
+    by_record: dict[Path, list[Page]] = {}
+    for page in pages:
+        if page.review and page.review.changes:
+            by_record.setdefault(page.inputs[0], []).append(page)
+    items = []
+    for record_pages in by_record.values():
+        links = tuple(Link(p.audience.for_readers if p.audience else p.title, p.url) for p in record_pages)
+        review = record_pages[0].review
+        assert review is not None
+        items += [Update(c.date, record_pages[0].title, c.what, links) for c in review.changes]
+    items.sort(key=lambda u: (-u.date.toordinal(), u.title.lower(), u.what))
+    inputs = [graph.content.site.doc.path, *by_record]
+    view = UpdatesView(tuple(items))
+    return Page(kinds.UPDATES_URL, "updates", "updates.html", "Recent updates", [HOME], inputs, view)
 
 
 # ---------- list pages, one per kind ----------
@@ -219,9 +263,10 @@ def _a_to_z(graph: SiteGraph, kind: Kind) -> Page:
     for slug, entry in graph.content.drugs.items():
         drug = entry.record
         pages = tuple(Link(a.label, kind.page_url(slug, a)) for a in graph.audiences_of(slug))
-        rows.append(AZRow(drug.generic_name, "generic", None, pages))
-        rows += [AZRow(name, "brand", drug.generic_name, pages) for name in drug.brand_names]
-        rows += [AZRow(name, "short name", drug.generic_name, pages) for name in drug.also_called]
+        treatment = _treatment_name(graph, drug)
+        rows.append(AZRow(drug.generic_name, "generic", None, pages, treatment))
+        rows += [AZRow(name, "brand", drug.generic_name, pages, treatment) for name in drug.brand_names]
+        rows += [AZRow(name, "short name", drug.generic_name, pages, treatment) for name in drug.also_called]
     rows.sort(key=lambda r: r.name.lower())
     letters: dict[str, list[AZRow]] = {}
     for row in rows:
@@ -257,8 +302,14 @@ def _drug_links(graph: SiteGraph, slugs: Iterable[str], audience: Audience) -> t
     out = []
     for slug in sorted(set(slugs)):
         drug = graph.content.drugs[slug].record
-        out.append(Link(drug.generic_name, kinds.DRUG.page_url(slug, audience), ", ".join(drug.brand_names)))
+        treatment = _treatment_name(graph, drug)
+        out.append(Link(drug.generic_name, kinds.DRUG.page_url(slug, audience), ", ".join(drug.brand_names), treatment))
     return tuple(out)
+
+
+def _treatment_name(graph: SiteGraph, drug: model.Drug) -> str:
+    cls = graph.content.classes.get(drug.treatment_class)
+    return cls.record.name if cls else ""
 
 
 def _drug_pages(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
@@ -276,6 +327,8 @@ def _drug_pages(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
                 _inputs(entry, audience.slug),
                 view,
                 audience,
+                Review.of(graph, view.drug),
+                _drug_description(view),
             )  # fmt: skip
         )
     return out
@@ -356,14 +409,36 @@ def _side_effect_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
     users = graph.effect_drugs.get(slug, {})
     by_audience = {a.slug: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
     view = SideEffectView(entry.record, by_audience, _sources(graph, entry.record.sources))
-    return [_record_page(kind, slug, entry, view)]
+    return [_record_page(graph, kind, slug, entry, view)]
 
 
-def _record_page(kind: Kind, slug: str, entry: Entry, view: View, crumbs: list[Link] | None = None) -> Page:
-    return Page(
-        kind.page_url(slug), kind.name, kind.template, entry.record.title, crumbs or _record_crumbs(kind),
-        _inputs(entry), view,
-    )  # fmt: skip
+def _record_page(
+    graph: SiteGraph, kind: Kind, slug: str, entry: Entry, view: View, crumbs: list[Link] | None = None
+) -> Page:
+    record = entry.record
+    description = first_sentences(getattr(record, "summary", None) or getattr(record, "what_it_is", ""))
+    crumbs = crumbs or _record_crumbs(kind)
+    review = Review.of(graph, record)
+    return Page(kind.page_url(slug), kind.name, kind.template, record.title, crumbs, _inputs(entry), view, None,
+                review, description)  # fmt: skip
+
+
+def _drug_description(view: DrugView) -> str:
+    drug = view.drug
+    brands = f" ({', '.join(drug.brand_names)})" if drug.brand_names else ""
+    return f"{drug.generic_name}{brands}, for {view.audience.readers}: {first_sentences(drug.what_it_is)}"
+
+
+def first_sentences(text: str, limit: int = 200) -> str:
+    """Whole sentences from the start of a record's text, as many as fit in `limit` characters (at least one):
+    a page's description for search engines and shared links, never cut mid-sentence."""
+    words = " ".join(text.split())
+    out = ""
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", words):
+        if out and len(out) + 1 + len(sentence) > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    return out
 
 
 def _narrative(entry: Entry) -> str | None:
@@ -382,7 +457,7 @@ def _condition_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
             sections.append(ConditionSection(audience, section.summary if section else None, drugs))
     sources = _sources(graph, entry.record.sources)
     view = ConditionView(entry.record, tuple(sections), _narrative(entry), sources)
-    return [_record_page(kind, slug, entry, view)]
+    return [_record_page(graph, kind, slug, entry, view)]
 
 
 def _class_tree(graph: SiteGraph, parent: str | None) -> tuple[ClassNode, ...]:
@@ -404,14 +479,14 @@ def _class_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
     sources = _sources(graph, entry.record.sources)
     picture = _picture(entry.record.picture)
     view = TreatmentView(entry.record, picture, _class_tree(graph, slug), by_audience, _narrative(entry), sources)
-    return [_record_page(kind, slug, entry, view, crumbs)]
+    return [_record_page(graph, kind, slug, entry, view, crumbs)]
 
 
 def _article_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
     """Any kind without a planner of its own: the record, its narrative and its sources."""
     entry = graph.content.of_kind(kind)[slug]
     view = ArticleView(entry.record, _narrative(entry), _sources(graph, entry.record.sources))
-    return [_record_page(kind, slug, entry, view)]
+    return [_record_page(graph, kind, slug, entry, view)]
 
 
 PLANNERS: dict[str, Callable[[SiteGraph, Kind, str], list[Page]]] = {

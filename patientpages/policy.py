@@ -4,7 +4,9 @@ from __future__ import annotations
 
 _DIRECTIVES: tuple[str, ...] = (
     "default-src 'self'",
-    "script-src 'self'",
+    # WebAssembly runs the offline search index (Pagefind) in the browser; it allows no inline script and
+    # no other host, only compiling the site's own .wasm file.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from html import unescape
 from pathlib import Path
-from urllib.parse import urljoin
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
 
-from . import kinds, narrative
+from . import kinds, narrative, page_meta
 from .audience import AUDIENCES
 from .errors import Problem, problem_at
 from .link import SiteGraph
@@ -47,8 +48,12 @@ def template_problem(err: jinja2.TemplateError, template: Path, what: str) -> Pr
     )
 
 
-def root_of(page: Page) -> str:
-    """The relative path from a page back to the site root, so the site works under any base path."""
+def root_of(page: Page, graph: SiteGraph) -> str:
+    """The path from a page back to the site root. Relative, so the site works under any base path; except on
+    the not-found page, which a host serves at whatever address was missing, at any depth: it links from the
+    root of the public address instead."""
+    if page.output == kinds.NOT_FOUND_URL:
+        return urlsplit(graph.content.site.record.base_url).path or "/"
     depth = page.output.count("/")
     return "../" * depth or "./"
 
@@ -66,9 +71,10 @@ def cross_link_url(graph: SiteGraph, page: Page, kind: str, slug: str) -> str:
     return registered.page_url(slug)
 
 
-def render(page: Page, env: jinja2.Environment, graph: SiteGraph) -> str:
-    root = root_of(page)
+def render(page: Page, env: jinja2.Environment, graph: SiteGraph, context: dict[str, Any] | None = None) -> str:
+    """A page's HTML. `context` adds what only the whole rendered site knows (the glossary's "used on")."""
     site = graph.content.site.record
+    root = root_of(page, graph)
 
     def link(url: str) -> str:
         return root + url if url else root
@@ -85,9 +91,12 @@ def render(page: Page, env: jinja2.Environment, graph: SiteGraph) -> str:
         md=md,
         csp=META_CSP,
         public_url=site.base_url + page.url,
+        description=page_meta.description(page, site),
+        json_ld=page_meta.json_ld(page, site),
         urls=kinds,
         audiences=AUDIENCES,
         **page.view.fields(),
+        **(context or {}),
     )
     return _with_print_addresses(html, site.base_url + page.url)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import kinds
 from .pipeline import BuildResult
+from .site_files import is_placeholder
 
 GRADE_AIM = 7.0
 DRUG_PAGE_LIMIT = 9.0
@@ -24,9 +25,24 @@ def too_hard(result: BuildResult) -> list[tuple[str, float]]:
     ]
 
 
+def placeholder_address(result: BuildResult) -> str | None:
+    """A warning while base_url is still the shipped placeholder: canonical links, the sitemap, the feed and
+    the handouts' QR codes would all point at a site that does not exist."""
+    site = result.graph.content.site
+    if not is_placeholder(site.record.base_url):
+        return None
+    where = site.doc.problem(("base_url",), "")
+    return (
+        f"{str(where).rstrip(': ')}: base_url {site.record.base_url} is a placeholder; set the site's public "
+        "address before publishing (links, sitemap, feed and QR codes use it)"
+    )
+
+
 def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> str:
     graded = {o: g for o, g in result.grades.items() if g is not None}
     lines = [f"Built {len(result.pages)} pages ({result.files_written} files) in {result.seconds:.2f} s."]
+    if placeholder := placeholder_address(result):
+        lines.append(f"warning: {placeholder}")
     if graded:
         mean = sum(graded.values()) / len(graded)
         hardest = max(graded, key=graded.get)

@@ -19,6 +19,7 @@ class Link:
     title: str
     url: str  # from the site root, e.g. "adults/blinatumomab/"
     note: str = ""
+    kind: str = ""  # what kind of thing it is, for a reader who knows only that: "CAR T-cell therapy"
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ class AZRow:
     kind: str  # "generic", "brand" or "short name"
     see: str | None  # the generic name a brand or short name stands for
     pages: tuple[Link, ...]  # one per audience
+    treatment: str  # the kind of treatment it is, so "CAR T" finds tisagenlecleucel
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,20 @@ class AZView(View):
 
 @dataclass(frozen=True)
 class GlossaryView(View):
-    terms: tuple[tuple[str, model.GlossaryTerm], ...]  # (anchor id, term)
+    letters: dict[str, tuple[tuple[str, model.GlossaryTerm], ...]]  # first letter -> (anchor id, term)
+
+
+@dataclass(frozen=True)
+class Update:
+    date: dt.date
+    title: str  # the record's title
+    what: str  # the change, in one plain sentence
+    pages: tuple[Link, ...]  # the record's pages (a drug has one per audience)
+
+
+@dataclass(frozen=True)
+class UpdatesView(View):
+    items: tuple[Update, ...]  # newest first
 
 
 @dataclass(frozen=True)

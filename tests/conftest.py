@@ -82,10 +82,12 @@ def shared_handout_cache(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def real_site_with_handouts(tmp_path_factory):
     """The published content with every handout edition and bundle; (site folder, build result, messages)."""
+    from patientpages.cli import build_extras
     from patientpages.handouts import write_handouts
 
     out = tmp_path_factory.mktemp("real-handouts") / "site"
     messages: list[str] = []
-    extra = functools.partial(write_handouts, cache_folder=shared_handout_cache(tmp_path_factory))
-    result = build(paths_for(PROJECT / "content", out), extras=[extra], progress=messages.append)
+    handouts = functools.partial(write_handouts, cache_folder=shared_handout_cache(tmp_path_factory))
+    extras = [*build_extras(handouts=False), handouts]  # what a published build writes
+    result = build(paths_for(PROJECT / "content", out), extras=extras, progress=messages.append)
     return out, result, messages

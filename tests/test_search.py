@@ -1,0 +1,99 @@
+"""Site search in a real browser: type what a reader knows, and the page they need is the first result.
+
+The real content is built with its Pagefind index and served on 127.0.0.1; Chromium types into the header's
+search box on a phone-sized screen, as a reader would.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import PROJECT, Site, paths_for
+
+from patientpages.checks.browser import launched_browser, served
+from patientpages.checks.tools import ToolMissing
+from patientpages.pipeline import build
+from patientpages.search import write_search_index
+
+# What a reader types -> the page that must come first.
+FIRST = {
+    "Sprycel": "/adults/dasatinib/",  # a brand name
+    "Kymriah": "/adults/tisagenlecleucel/",
+    "tisa-cel": "/adults/tisagenlecleucel/",  # a short name
+    "fever": "/side-effects/fever/",  # a symptom: its own page first...
+    "seizure": "/side-effects/nervous-system-problems/",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("search") / "site"
+    build(paths_for(PROJECT / "content", out), extras=[write_search_index])
+    return Site(out)
+
+
+@pytest.fixture(scope="module")
+def searched(site):
+    """Each query's result links, status line and audience labels, from one browser session."""
+    found, outside, errors = {}, [], []
+    try:
+        with launched_browser() as browser, served(site.out) as origin:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(origin) else None)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{origin}/adults/blinatumomab/")
+            queries = [(q, "") for q in [*FIRST, "Blincyto"]] + [("Kymriah", "Children")]
+            for query, audience in queries:
+                page.select_option("#site-search-audience", audience)
+                page.fill("#site-search-input", query)
+                page.wait_for_function(
+                    "q => document.querySelector('#site-search-status').textContent.includes(q)", arg=query
+                )
+                found[(query, audience)] = page.eval_on_selector_all(
+                    ".search-results li",
+                    "items => items.map(li => [li.querySelector('a').getAttribute('href'),"
+                    " (li.querySelector('.search-about') || {}).textContent || ''])",
+                )
+            page.close()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    return found, outside, errors
+
+
+@pytest.mark.parametrize("query", FIRST)
+def test_what_a_reader_knows_finds_the_page_first(searched, query):
+    found, _, _ = searched
+    assert found[(query, "")][0][0] == FIRST[query], found[(query, "")][:3]
+
+
+def test_a_symptom_then_finds_the_medicines_that_list_it(searched):
+    found, _, _ = searched
+    urls = [url for url, _ in found[("seizure", "")]]
+    assert any(urlsplit(u).path.startswith(("/adults/", "/children/")) for u in urls[1:]), urls
+
+
+def test_a_brand_name_finds_the_pages_for_both_audiences(searched):
+    found, _, _ = searched
+    top = {url for url, _ in found[("Blincyto", "")][:2]}
+    assert top == {"/adults/blinatumomab/", "/children/blinatumomab/"}
+
+
+def test_results_say_who_a_page_is_for_and_the_filter_keeps_to_it(searched):
+    found, _, _ = searched
+    child = found[("Kymriah", "Children")]
+    assert child[0] == ["/children/tisagenlecleucel/", "Medicine · For parents and caregivers"]
+    assert all(about.endswith("For parents and caregivers") for _, about in child), child
+    assert dict(found[("Sprycel", "")])["/adults/dasatinib/"] == "Medicine · For adults"
+
+
+def test_search_loads_nothing_from_elsewhere_and_breaks_no_rule(searched):
+    _, outside, errors = searched
+    assert outside == []
+    assert errors == []  # a Content-Security-Policy refusal would show here
+
+
+def test_without_javascript_the_box_is_a_link_to_the_a_to_z(site):
+    for page in ("", "adults/dasatinib/", "side-effects/fever/"):
+        box = site.soup(page).find(attrs={"data-search": True})
+        assert [a["href"].rsplit("/", 2)[-2] for a in box.find_all("a")] == ["drugs"], page
