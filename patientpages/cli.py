@@ -73,8 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "--clinic",
         type=Path,
         required=True,
-        help="YAML file with the clinic's name, phone and after_hours_phone (the same fields as clinic: in "
-        "site.yaml)",
+        help="YAML file with the clinic's name, phone and after_hours_phone (the same fields as clinic: in site.yaml)",
     )
     return p
 
@@ -211,11 +210,17 @@ def _check(paths: Paths, *, strict: bool) -> int:
 
 
 def _serve(paths: Paths, host: str, port: int) -> int:
+    import functools
+
+    from .handouts import write_handouts
     from .serve import serve
+
+    # Only the default handout edition while editing: a save should show within seconds. `build` writes all.
+    extras = [*build_extras(handouts=False), functools.partial(write_handouts, default_only=True)]
 
     def rebuild() -> bool:
         try:
-            result = build(paths, extras=build_extras())
+            result = build(paths, extras=extras)
             print(summary(result, dt.date.today()))
             return True
         except BuildFailed as failed:

@@ -208,11 +208,12 @@ def _write_lists(result: BuildResult, env: jinja2.Environment, staging: Path, co
         if not isinstance(view, HandoutListView):
             continue
 
-        def counted(file: HandoutFile) -> HandoutFile:
-            return dataclasses.replace(file, pages=counts.get(file.url))
+        def counted(files: tuple[HandoutFile, ...]) -> tuple[HandoutFile, ...]:
+            """Each file with its page count; a file not made in this build (a quick build) is not offered."""
+            return tuple(dataclasses.replace(f, pages=counts[f.url]) for f in files if f.url in counts)
 
-        items = tuple(dataclasses.replace(i, files=tuple(map(counted, i.files))) for i in view.items)
-        counted_view = dataclasses.replace(view, items=items, bundles=tuple(map(counted, view.bundles)))
+        items = tuple(dataclasses.replace(i, files=counted(i.files)) for i in view.items)
+        counted_view = dataclasses.replace(view, items=items, bundles=counted(view.bundles))
         html = render(dataclasses.replace(page, view=counted_view), env, result.graph)
         result.html[page.output] = html
         write_file(staging, page.output, html)
