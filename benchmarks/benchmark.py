@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
-"""Measure build speed and output size. Run: python benchmarks/benchmark.py [--scale 1 5 10] [--json FILE]
+"""Measure build speed, memory and output size. Run: python benchmarks/benchmark.py [--drugs 250 1000 2000]
 
-Speed and size are measured here, not asserted in tests: timings on a shared 2-core machine are noisy, so the
-script repeats each build and reports the best and the median.
+For each N, a synthetic corpus of N drugs (benchmarks/corpus.py) is built in a child process that keeps the
+site loaded, as the dev server does: cold build, no-op rebuild, one drug record edited, one template edited,
+ms per page and peak memory (the child's maxrss after its cold build). Where `hugo` is installed, the same
+corpus is built by Hugo (benchmarks/hugo_corpus.py) and the ratio printed. `--real` adds the real content
+with handout PDFs. Speed is measured here, not asserted in tests: a shared 2-core machine is noisy.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,9 +24,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "benchmarks"))
+
+from corpus import generate  # noqa: E402
+from hugo_corpus import write_hugo_site  # noqa: E402
 
 from patientpages.handouts import write_handouts  # noqa: E402
-from patientpages.pipeline import Paths, build  # noqa: E402
+from patientpages.pipeline import BuildResult, Paths, build  # noqa: E402
+
+EDITED_DRUG = "drug-0000"
+EDITED_TEMPLATE = "drug.html"
 
 
 def timed(fn, repeat: int) -> dict:
@@ -30,20 +43,6 @@ def timed(fn, repeat: int) -> dict:
         fn()
         runs.append(time.perf_counter() - started)
     return {"best_s": round(min(runs), 3), "median_s": round(statistics.median(runs), 3), "runs": len(runs)}
-
-
-def scaled_content(factor: int, into: Path) -> Path:
-    """The real content with every drug copied `factor` times, to see how the build grows."""
-    content = into / f"content-x{factor}"
-    shutil.copytree(ROOT / "content", content)
-    for record in sorted((content / "drugs").glob("*.yaml")):
-        for n in range(2, factor + 1):
-            slug = f"{record.stem}-copy{n}"
-            shutil.copy(record, record.with_name(f"{slug}.yaml"))
-            for narrative in record.parent.glob(f"{record.stem}.*.md"):
-                audience = narrative.name.split(".")[-2]
-                shutil.copy(narrative, record.with_name(f"{slug}.{audience}.md"))
-    return content
 
 
 def sizes(site: Path) -> dict:
@@ -63,18 +62,91 @@ def sizes(site: Path) -> dict:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--scale", type=int, nargs="*", default=[1, 5, 10], help="copies of every drug to build (default: 1 5 10)"
-    )
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args()
+def seconds_since(started: float) -> float:
+    return round(time.perf_counter() - started, 3)
+
+
+def timed_build(paths: Paths) -> tuple[dict, BuildResult]:
+    """Wall time, and CPU time of this process: on a shared machine the CPU time is the steadier figure."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = build(paths)
+    return {"s": seconds_since(wall), "cpu_s": round(time.process_time() - cpu, 3)}, result
+
+
+def loaded_site_timings(content: Path, templates: Path, out: Path, cold_only: bool) -> dict:
+    """Run in the child process: every build is a call in this one process, so interpreter start-up and
+    imports are not counted, as in the dev server. Today every rebuild is a full build."""
+    paths = Paths(content, templates, ROOT / "static", out)
+    cold, result = timed_build(paths)
+    peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # kB on Linux
+    pages = len(result.html)
+    figures = {
+        "pages": pages,
+        "cold_s": cold["s"],
+        "cold_cpu_s": cold["cpu_s"],
+        "ms_per_page": round(1000 * cold["s"] / pages, 1),
+        "cpu_ms_per_page": round(1000 * cold["cpu_s"] / pages, 1),
+        "peak_mb": peak_mb,
+    }
+    if cold_only:
+        return figures
+    figures["no_op_s"] = timed_build(paths)[0]["s"]
+
+    record = content / "drugs" / f"{EDITED_DRUG}.yaml"
+    record.write_text(record.read_text().replace("what_it_is: ", "what_it_is: Edited record. ", 1))
+    figures["record_edit_s"] = timed_build(paths)[0]["s"]
+    assert "Edited record." in (out / "adults" / EDITED_DRUG / "index.html").read_text(), "edit not on disk"
+
+    template = templates / EDITED_TEMPLATE
+    template.write_text(template.read_text().replace("Last reviewed:", "Last checked:", 1))
+    figures["template_edit_s"] = timed_build(paths)[0]["s"]
+    assert "Last checked:" in (out / "adults" / EDITED_DRUG / "index.html").read_text(), "edit not on disk"
+    return figures
+
+
+def run_measured(command: list[str], **kwargs) -> tuple[dict, subprocess.Popen]:
+    """Wall time, CPU time and peak memory (MB) of one child process, from its own rusage."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, **kwargs)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    cpu = round(usage.ru_utime + usage.ru_stime, 3)
+    return {"s": seconds_since(started), "cpu_s": cpu, "peak_mb": round(usage.ru_maxrss / 1024)}, child
+
+
+def measure_corpus(drugs: int, tmp: Path, hugo: str | None, cold_only: bool, hugo_skipped: str = "") -> dict:
+    content = generate(drugs, tmp / f"content-{drugs}")
+    templates = tmp / f"templates-{drugs}"
+    shutil.copytree(ROOT / "templates", templates)
+    child = [sys.executable, __file__, "--child", str(content), str(templates), str(tmp / f"site-{drugs}")]
+    _, process = run_measured(child + (["--cold-only"] if cold_only else []), stdout=subprocess.PIPE, text=True)
+    output = process.stdout.read() if process.stdout else ""
+    if process.returncode != 0:
+        raise SystemExit(f"build of {drugs} drugs failed (exit {process.returncode})")
+    figures = json.loads(output.splitlines()[-1])
+    if hugo is None:
+        figures["hugo"] = hugo_skipped
+        return figures
+    site = write_hugo_site(generate(drugs, tmp / f"content-{drugs}-hugo"), tmp / f"hugo-{drugs}")
+    hugo_run, process = run_measured([hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")])
+    if process.returncode != 0:
+        raise SystemExit(f"hugo failed on {drugs} drugs (exit {process.returncode})")
+    figures |= {
+        "hugo_pages": len(list((site / "public").rglob("*.html"))),
+        "hugo_cold_s": hugo_run["s"],
+        "hugo_cold_cpu_s": hugo_run["cpu_s"],
+        "hugo_peak_mb": hugo_run["peak_mb"],
+        "ratio": f"{figures['cold_s'] / hugo_run['s']:.1f}x",
+        "cpu_ratio": f"{figures['cold_cpu_s'] / hugo_run['cpu_s']:.1f}x",
+    }
+    return figures
+
+
+def real_content(repeat: int) -> dict:
+    """The real content, with handout PDFs rendered (cold) and reused (warm)."""
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        out = tmp / "site"
+        out = Path(tmp) / "site"
         paths = Paths(ROOT / "content", ROOT / "templates", ROOT / "static", out)
         cache = out.with_name(".handout-cache")
 
@@ -82,23 +154,44 @@ def main() -> int:
             shutil.rmtree(cache, ignore_errors=True)
             build(paths, extras=[write_handouts])
 
-        results["full build, handouts rendered (cold)"] = timed(cold, args.repeat)
-        results["full build, handouts reused (warm)"] = timed(
-            lambda: build(paths, extras=[write_handouts]), args.repeat
-        )
-        results["site size"] = sizes(out)
-        results["check (no writing)"] = timed(lambda: build(paths, write=False), args.repeat)
-        for factor in args.scale:
-            content = scaled_content(factor, tmp)
-            scaled = Paths(content, paths.templates, paths.static, tmp / f"site-x{factor}")
-            drugs = len(list((content / "drugs").glob("*.yaml")))
-            timing = timed(lambda scaled=scaled: build(scaled), args.repeat)
-            results[f"HTML-only build, {drugs} drugs"] = timing | {
-                "ms_per_page": round(1000 * timing["best_s"] / sizes(scaled.out)["pages"], 2)
-            }
-    width = max(map(len, results))
-    for name, values in results.items():
-        print(f"{name:<{width}}  " + "  ".join(f"{k}={v}" for k, v in values.items()))
+        results["real content, handouts rendered (cold)"] = timed(cold, repeat)
+        results["real content, handouts reused (warm)"] = timed(lambda: build(paths, extras=[write_handouts]), repeat)
+        results["real content, site size"] = sizes(out)
+        results["real content, check (no writing)"] = timed(lambda: build(paths, write=False), repeat)
+    return results
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["--child"]:
+        content, templates, out = map(Path, sys.argv[2:5])
+        print(json.dumps(loaded_site_timings(content, templates, out, "--cold-only" in sys.argv)))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--drugs", type=int, nargs="*", default=[250, 1000, 2000], help="corpus sizes (default: 250 1000 2000)"
+    )
+    parser.add_argument("--no-hugo", action="store_true", help="do not build the Hugo corpus")
+    parser.add_argument("--cold-only", action="store_true", help="time the cold build only, not the rebuilds")
+    parser.add_argument("--real", action="store_true", help="also time the real content with handout PDFs")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each real-content build")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    hugo = None if args.no_hugo else shutil.which("hugo")
+    print("Synthetic corpus, HTML only. Every rebuild is a full build today (no incremental engine yet);")
+    print("rebuilds are timed in the process that keeps the site loaded, without interpreter start-up.")
+    hugo_skipped = "not asked for" if args.no_hugo else "hugo not installed: skipped"
+    if hugo is None:
+        print(f"Hugo: {hugo_skipped}")
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for drugs in args.drugs:
+            results[f"{drugs} drugs"] = measure_corpus(drugs, Path(tmp), hugo, args.cold_only, hugo_skipped)
+            print(f"{drugs} drugs  " + "  ".join(f"{k}={v}" for k, v in results[f"{drugs} drugs"].items()))
+    if args.real:
+        real = real_content(args.repeat)
+        for name, values in real.items():
+            print(f"{name}  " + "  ".join(f"{k}={v}" for k, v in values.items()))
+        results |= real
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

@@ -3,7 +3,19 @@ and handouts ask the audience ("{{ audience.your }} care team") instead of compa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# The reader's voice, checked by `check` (rules.py; README "Content warnings"). Adult pages never say "your
+# child"; child pages never speak to the reader about their own body or care. Words may be split across lines
+# in Markdown, so a space in a phrase matches any run of white space.
+_BODY = (
+    r"body|blood|bones?|bone marrow|skin|heart|liver|kidneys?|lungs?|immune system|(?:[a-z]+ )?cells|"
+    r"platelets|veins?|temperature|leukemia|(?:blood )?test results|treatment|medicines?|doctor|symptoms"
+)
+_DOING = r"feel|felt|get|got|take|took|are eating|eat|bleed|bruise"
+_NOT_TO_ADULTS = re.compile(r"\byour\s+(child|children|baby)\b", re.IGNORECASE)
+_NOT_TO_PARENTS = re.compile(rf"\byour (?:own )?(?:{_BODY})\b|\byou (?:{_DOING})\b".replace(" ", r"\s+"), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -18,6 +30,16 @@ class Audience:
     your: str  # "your care team", "your child's care team"
     you_have: str  # "if you have", "if your child has"
     you_get: str  # "how you get it", "how your child gets it"
+    ask_if_applies: str  # after "Reported in adults.": whom to ask whether it applies to this reader
+    wrong_voice: re.Pattern[str]  # words that speak to the wrong reader on this audience's pages
+    wrong_voice_hint: str  # what `check` says after the words it found
+
+    def reported_in(self, people: str | None) -> str | None:
+        """The label of a side effect reported in the other audience: "Reported in adults. Ask your child’s
+        care team whether this applies." None when it was reported in this audience (or nowhere said)."""
+        if not people or people == self.people:
+            return None
+        return f"Reported in {people}. {self.ask_if_applies}"
 
     @property
     def for_readers(self) -> str:
@@ -44,6 +66,9 @@ ADULT = Audience(
     your="your",
     you_have="you have",
     you_get="you get",
+    ask_if_applies="Ask your care team whether this applies to you.",
+    wrong_voice=_NOT_TO_ADULTS,
+    wrong_voice_hint="is said to parents, but this is a page for adults; speak to the reader as 'you'",
 )
 CHILD = Audience(
     slug="child",
@@ -56,6 +81,9 @@ CHILD = Audience(
     your="your child’s",
     you_have="your child has",
     you_get="your child gets",
+    ask_if_applies="Ask your child’s care team whether this applies.",
+    wrong_voice=_NOT_TO_PARENTS,
+    wrong_voice_hint="speaks to the reader about their own body or care, on a page for parents; say 'your child'",
 )
 AUDIENCES: tuple[Audience, ...] = (ADULT, CHILD)
 BY_SLUG: dict[str, Audience] = {a.slug: a for a in AUDIENCES}

@@ -37,6 +37,8 @@ class Content:
     # Records whose files exist but did not validate: references to them are not reported as unknown,
     # so one mistake gives one message.
     invalid: dict[str, set[str]] = field(default_factory=dict)
+    # Records marked `draft: true`, by folder: checked like the rest, but never planned, so never published.
+    drafts: dict[str, dict[str, Entry]] = field(default_factory=dict)
 
     @property
     def drugs(self) -> dict[str, Entry]:
@@ -60,7 +62,7 @@ class Content:
     def files(self) -> list[Path]:
         out = [self.site.doc.path, *(e.doc.path for e in self.sources.values())]
         out += [e.doc.path for e in self.glossary]
-        for entries in self.folders.values():
+        for entries in [*self.folders.values(), *self.drafts.values()]:
             for e in entries.values():
                 out += [e.doc.path, *(t.path for t in e.narratives.values())]
         return sorted(set(out))
@@ -78,8 +80,15 @@ def read_content(root: Path, problems: list[Problem]) -> Content:
     glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems)
     folders = {name: _read_folder(root / name, kind, problems) for name, kind in FOLDERS.items()}
     invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name]) for name in FOLDERS}
+    drafts = {
+        name: {s: e for s, e in entries.items() if getattr(e.record, "draft", False)}
+        for name, entries in folders.items()
+    }
+    for name, entries in drafts.items():
+        for slug in entries:
+            del folders[name][slug]
     _refuse_strays(root, problems)
-    return Content(root, site, sources, glossary, folders, invalid)
+    return Content(root, site, sources, glossary, folders, invalid, drafts)
 
 
 def _read_single(path: Path, kind, problems) -> Entry | None:

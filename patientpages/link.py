@@ -23,6 +23,7 @@ CROSS_LINK = re.compile(
 class TierEntry:
     slug: str
     note: str | None
+    reported_in: str | None = None  # "adults" or "children": where the source reported it
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,10 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for kind in kinds.KINDS:
         if kind.narratives != "shared":
             continue
-        for entry in content.of_kind(kind).values():
+        for entry in [*content.of_kind(kind).values(), *content.drafts.get(kind.folder, {}).values()]:
             check.sources(entry, entry.record.sources, ("sources",))
             check.narratives(entry, allowed=("",))
-    for entry in content.classes.values():
+    for entry in [*content.classes.values(), *content.drafts.get(kinds.TREATMENT_CLASS.folder, {}).values()]:
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
     for kind in kinds.KINDS:
@@ -93,6 +94,9 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     graph = SiteGraph(content)
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)
+    scratch = SiteGraph(content)  # a draft drug is checked the same way, but adds nothing to the site
+    for entry in content.drafts.get(kinds.DRUG.folder, {}).values():
+        _link_drug(entry, scratch, check)
     _check_class_cycles(content, problems)
     return graph
 
@@ -153,7 +157,8 @@ def _check_changes(entry: Entry, problems: list[Problem]) -> None:
 
 def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:
     return {
-        tier: [TierEntry(r.effect, r.note) for r in [*getattr(base, tier), *getattr(extra, tier)]] for tier in TIERS
+        tier: [TierEntry(r.effect, r.note, r.reported_in) for r in [*getattr(base, tier), *getattr(extra, tier)]]
+        for tier in TIERS
     }
 
 
@@ -193,6 +198,15 @@ class _Checker:
         known = self.targets[kind]
         if slug in known:
             return True
+        if slug in self.content.drafts.get(kind, {}):
+            self.problems.append(
+                entry.doc.problem(
+                    key_path,
+                    f"'{slug}' is a draft, so it has no page; remove "
+                    "'draft: true' from it when it is ready, or leave it out here",
+                )
+            )
+            return False
         if slug in self.content.invalid.get(kind, ()):
             return False  # exists, but has its own problems already reported
         self.problems.append(entry.doc.problem(key_path, unknown(kind, slug, known)))
@@ -237,7 +251,11 @@ class _Checker:
                 kind, slug = m["kind"], m["slug"]
                 folder = GLOSSARY if kind == kinds.GLOSSARY else kinds.BY_NAME[kind].folder
                 known = glossary if kind == kinds.GLOSSARY else self.targets[folder]
-                if slug not in known and slug not in self.content.invalid.get(folder, ()):
+                if slug in self.content.drafts.get(folder, {}):
+                    self.problems.append(
+                        problem_at(text.path, number, m.start("slug") + 1, f"'{slug}' is a draft, so it has no page")
+                    )
+                elif slug not in known and slug not in self.content.invalid.get(folder, ()):
                     self.problems.append(
                         problem_at(text.path, number, m.start("slug") + 1, unknown(folder, slug, known))
                     )

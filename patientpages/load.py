@@ -73,13 +73,12 @@ def load_yaml(path: Path, problems: list[Problem]) -> Document | None:
         problems.extend(found)
         return None
     try:
-        found = _anchor_problems(path, text)
-        if found:
-            problems.extend(found)
-            return None
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node, found = _compose(path, text)
     except yaml.MarkedYAMLError as err:
         problems.append(_syntax_problem(path, err))
+        return None
+    if found:
+        problems.extend(found)
         return None
     if node is None:
         problems.append(problem_at(path, 1, 1, "file holds only comments; expected a YAML record"))
@@ -102,21 +101,94 @@ def _tab_problems(path: Path, text: str) -> list[Problem]:
     return out
 
 
+# libyaml's C parser, where PyYAML was built with it: the same events and marks, many times faster.
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Unusual(Exception):
+    """Something the one-pass reader leaves to the slow path, so its message stays exactly as before."""
+
+
+def _compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """The node tree and any anchor problems, from one pass over the parser's events. Anything unusual
+    (a syntax error, two documents) is read again by PyYAML's own reader, whose messages editors know."""
+    try:
+        return _compose_once(path, text)
+    except (_Unusual, yaml.YAMLError):
+        found = _anchor_problems(path, text)
+        return (None, found) if found else (yaml.compose(text, Loader=yaml.SafeLoader), [])
+
+
+def _compose_once(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
+    loader = _FastLoader(text)
+    try:
+        root: yaml.Node | None = None
+        found: list[Problem] = []
+        open_nodes: list[yaml.Node] = []
+        pending_keys: list[yaml.Node | None] = []  # per open mapping: a key waiting for its value
+        documents = 0
+
+        def add(node: yaml.Node) -> None:
+            nonlocal root
+            if not open_nodes:
+                root = node
+            elif isinstance(open_nodes[-1], yaml.SequenceNode):
+                open_nodes[-1].value.append(node)
+            elif pending_keys[-1] is None:
+                pending_keys[-1] = node
+            else:
+                open_nodes[-1].value.append((pending_keys[-1], node))
+                pending_keys[-1] = None
+
+        while True:
+            event = loader.get_event()
+            start: Any = event.start_mark  # the C parser's marks are typed apart from PyYAML's
+            end: Any = event.end_mark
+            if isinstance(event, yaml.StreamEndEvent):
+                return root, found
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Unusual
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                found.append(_anchor_problem(path, event))
+            if isinstance(event, yaml.ScalarEvent):
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                add(yaml.ScalarNode(tag, event.value, start, end, style=event.style or None))
+            elif isinstance(event, yaml.AliasEvent):
+                add(yaml.ScalarNode("tag:yaml.org,2002:null", "", start, end))
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(kind, None, event.implicit)
+                node = kind(tag, [], start, None, flow_style=event.flow_style)
+                add(node)
+                open_nodes.append(node)
+                pending_keys.append(None)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                open_nodes.pop().end_mark = end
+                pending_keys.pop()
+    finally:
+        loader.dispose()
+
+
+def _anchor_problem(path: Path, event: Any) -> Problem:
+    mark = event.start_mark
+    kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+    return problem_at(
+        path, mark.line + 1, mark.column + 1, f"YAML {kind} ('&' / '*') is not allowed; write the value out in full"
+    )
+
+
 def _anchor_problems(path: Path, text: str) -> list[Problem]:
     # Refuse anchors and aliases outright: records never need them, and an alias bomb could hang the build.
     out = []
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            out.append(
-                problem_at(
-                    path,
-                    mark.line + 1,
-                    mark.column + 1,
-                    f"YAML {kind} ('&' / '*') is not allowed; write the value out in full",
-                )
-            )
+            out.append(_anchor_problem(path, event))
     return out
 
 

@@ -19,6 +19,7 @@ from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
 from .reading import reading_grade
 from .render import environment, render, root_of, template_problem
+from .rules import content_warnings
 from .site_files import site_files
 from .terms import glossary_linker
 from .views import Link
@@ -46,6 +47,7 @@ class BuildResult:
     seconds: float = 0.0
     files_written: int = 0
     extra_outputs: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # content rules (rules.py): errors under --strict
 
     def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
         return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
@@ -104,6 +106,7 @@ def build(
     graph, pages = load_site(paths)
     progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
     result = BuildResult(graph, pages, render_all(paths, graph, pages, progress=progress))
+    result.warnings = content_warnings(graph)
     result.grades = {out: reading_grade(text) for out, text in result.html.items()}
     if write:
         with staged(paths.out) as staging:

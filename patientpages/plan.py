@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from . import kinds, model, pictures
-from .audience import AUDIENCES, Audience
+from .audience import AUDIENCES, BY_SLUG, Audience
 from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
 from .link import TIERS, SiteGraph, anchor
+from .model import Drug, voiced, voices
 from .pictures import Drawing
 from .views import (
     ArticleView,
@@ -46,6 +48,7 @@ from .views import (
     Update,
     UpdatesView,
     View,
+    Wording,
 )
 
 # How many related medicines a drug page lists; the class and condition pages list them all.
@@ -163,8 +166,10 @@ def _audience_home(graph: SiteGraph, audience: Audience) -> Page:
     groups = []
     for slug, entry in sorted(c.conditions.items()):
         drugs = graph.condition_drugs.get(slug, {}).get(audience, [])
-        if drugs:
-            section = getattr(entry.record, audience.slug)
+        section = getattr(entry.record, audience.slug)
+        # A condition with words for this audience is listed even without a medicine for it (CML in children:
+        # "immunotherapy is not part of treatment" is itself what a parent needs to read).
+        if drugs or section:
             summary = section.summary if section else entry.record.what_it_is
             url = kinds.CONDITION.page_url(slug)
             groups.append(ConditionGroup(entry.record, url, summary, _drug_links(graph, drugs, audience)))
@@ -344,11 +349,17 @@ def drug_view(graph: SiteGraph, slug: str, audience: Audience) -> DrugView:
         effects = []
         for ref in use.tiers[tier]:
             effect = c.side_effects[ref.slug].record
+            assert isinstance(effect, model.SideEffect)
             url = kinds.SIDE_EFFECT.page_url(ref.slug)
-            effects.append(EffectItem(ref.slug, effect.name, url, ref.note, tuple(effect.call_right_away)))
+            signs = tuple(voiced(effect.call_right_away, audience.slug))
+            reported = audience.reported_in(ref.reported_in)
+            elsewhere = ref.reported_in if reported else None
+            effects.append(EffectItem(ref.slug, effect.name, url, ref.note, signs, reported, elsewhere))
         if effects:
             title = tier_title(tier, audience, use.serious_title)
             tiers.append(Tier(tier, title, tuple(effects)))
+    call_now = _call_now(tiers)
+    tiers = [_label_once(t) for t in tiers]
     others = [a for a in graph.audiences_of(slug) if a != audience]
     cls = c.classes[drug.treatment_class]
     return DrugView(
@@ -360,7 +371,7 @@ def drug_view(graph: SiteGraph, slug: str, audience: Audience) -> DrugView:
         picture=_picture(use.how_given.picture or c.classes[drug.treatment_class].record.picture),
         narrative=use.narrative,
         tiers=tuple(tiers),
-        call_now=_call_now(tiers),
+        call_now=call_now,
         treatment_class=Link(cls.record.name, kinds.TREATMENT_CLASS.page_url(cls.slug)),
         conditions=tuple(Link(c.conditions[s].record.title, kinds.CONDITION.page_url(s)) for s in use.use.conditions),
         other_audience=Link(others[0].label, kinds.DRUG.page_url(slug, others[0])) if others else None,
@@ -376,6 +387,16 @@ def _picture(picture: model.Picture | None) -> Drawing | None:
     return pictures.draw(picture) if picture else None
 
 
+def _label_once(tier: Tier) -> Tier:
+    """A tier whose every entry was reported in the other audience says so once, under its heading, rather
+    than after each entry."""
+    labels = {e.reported for e in tier.effects}
+    if len(labels) != 1 or None in labels:
+        return tier
+    effects = tuple(replace(e, reported=None, reported_in=None) for e in tier.effects)
+    return Tier(tier.tier, tier.title, effects, labels.pop())
+
+
 def _call_now(tiers: list[Tier]) -> tuple[SignGroup, ...]:
     """The boxed signs: each urgent or serious side effect's own call-right-away signs, each sign once."""
     groups, shown = [], set()
@@ -383,44 +404,81 @@ def _call_now(tiers: list[Tier]) -> tuple[SignGroup, ...]:
         signs = tuple(s for s in effect.call_right_away if s.lower() not in shown)
         shown.update(s.lower() for s in signs)
         if signs:
-            groups.append(SignGroup(mid_sentence(effect.name), effect.url, signs))
+            groups.append(SignGroup(mid_sentence(effect.name), effect.url, signs, effect.reported, effect.reported_in))
     return tuple(groups)
 
 
 def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...]:
-    """Up to RELATED_LIMIT drugs for the same audience, closest first: the same class, then the same
-    condition, each by name. A page stays small however many drugs the site holds."""
-    drug = graph.content.drugs[slug].record
+    """Up to RELATED_LIMIT drugs for the same audience, closest first: the same class, a narrower kind of it,
+    then the same condition, each by name. A page stays small however many drugs the site holds; the class
+    and condition pages, linked beside the list, list them all."""
+    drugs = graph.content.drugs
+    drug = cast(Drug, drugs[slug].record)
     use = graph.use(slug, audience)
     assert use is not None
-    same_class = sorted(set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, [])) - {slug})
-    same_condition = sorted(
-        {d for cond in use.use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])}
-        - set(same_class)
-        - {slug}
-    )
-    chosen = [*same_class, *same_condition][:RELATED_LIMIT]
-    by_slug = dict(zip(sorted(chosen), _drug_links(graph, chosen, audience), strict=True))
-    return tuple(by_slug[s] for s in chosen)
+    same_class = set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, []))  # and narrower kinds
+    same_condition = {d for cond in use.use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])}
+    candidates = sorted((same_class | same_condition) - {slug})
+    links = dict(zip(candidates, _drug_links(graph, candidates, audience), strict=True))
+
+    def closeness(other: str) -> tuple:
+        exact = cast(Drug, drugs[other].record).treatment_class == drug.treatment_class
+        return (0 if exact else 1 if other in same_class else 2, links[other].title.lower(), other)
+
+    return tuple(links[other] for other in sorted(candidates, key=closeness)[:RELATED_LIMIT])
 
 
 def _side_effect_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
     entry = graph.content.side_effects[slug]
     users = graph.effect_drugs.get(slug, {})
-    by_audience = {a.slug: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
-    view = SideEffectView(entry.record, by_audience, _sources(graph, entry.record.sources))
+    by_audience = {a.slug: _reported_where(graph, slug, a, users.get(a, [])) for a in AUDIENCES}
+    effect = entry.record
+    assert isinstance(effect, model.SideEffect)
+    view = SideEffectView(
+        effect,
+        _wordings(effect.what_it_is),
+        _wordings(effect.signs),
+        _wordings(effect.what_to_do),
+        _wordings(effect.call_right_away),
+        by_audience,
+        _sources(graph, effect.sources),
+    )
     return [_record_page(graph, kind, slug, entry, view)]
+
+
+def _wordings(value) -> tuple[Wording, ...]:
+    """A shared field once; a field worded per audience once for each, labelled with its readers."""
+    return tuple(Wording(BY_SLUG[a].readers if a else None, v) for a, v in voices(value) if v)
+
+
+def _reported_where(graph: SiteGraph, effect: str, audience: Audience, drugs: list[str]) -> tuple[Link, ...]:
+    """The drugs that list a side effect for an audience; one listed only because its source reported the
+    effect in the other audience says so: "Besponsa; reported in adults"."""
+    out = []
+    for slug, link_ in zip(sorted(set(drugs)), _drug_links(graph, drugs, audience), strict=True):
+        use = graph.use(slug, audience)
+        where = {e.reported_in for t in TIERS for e in (use.tiers[t] if use else []) if e.slug == effect}
+        if len(where) == 1 and audience.reported_in(next(iter(where))):
+            note = "; ".join(filter(None, [link_.note, f"reported in {next(iter(where))}"]))
+            link_ = replace(link_, note=note)
+        out.append(link_)
+    return tuple(out)
 
 
 def _record_page(
     graph: SiteGraph, kind: Kind, slug: str, entry: Entry, view: View, crumbs: list[Link] | None = None
 ) -> Page:
     record = entry.record
-    description = first_sentences(getattr(record, "summary", None) or getattr(record, "what_it_is", ""))
+    description = first_sentences(_plain(getattr(record, "summary", None) or getattr(record, "what_it_is", "")))
     crumbs = crumbs or _record_crumbs(kind)
     review = Review.of(graph, record)
     return Page(kind.page_url(slug), kind.name, kind.template, record.title, crumbs, _inputs(entry), view, None,
                 review, description)  # fmt: skip
+
+
+def _plain(value: object) -> str:
+    """A field's text for a page that speaks to everyone: the shared text, or the first audience's."""
+    return next((text for _, text in voices(value) if text), "")
 
 
 def _drug_description(view: DrugView) -> str:

@@ -34,7 +34,7 @@ def to_record(doc: Document, record_type: type[R], problems: list[Problem], key_
     try:
         return record_type.model_validate(data)
     except ValidationError as err:
-        errors = err.errors()
+        errors = _one_branch(err.errors(), data)
         # A misspelt field is also a missing one: say it once, as the misspelling with its fix.
         misspelt = {
             (tuple(e["loc"][:-1]), guess)
@@ -48,6 +48,30 @@ def to_record(doc: Document, record_type: type[R], problems: list[Problem], key_
             if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)
         )
         return None
+
+
+# Union members of per-audience fields (model.Voiced): pydantic reports a mistake once for each member.
+_BY_AUDIENCE = ("TextByAudience", "ListByAudience")
+
+
+def _one_branch(errors: list, data: Any) -> list:
+    """For a field that takes a text or {adult, child}, keep only the errors of the shape the editor wrote, and
+    drop pydantic's member name from the place, so one mistake gives one message in the editor's words."""
+    out = []
+    for error in errors:
+        loc = list(error["loc"])
+        for i, part in enumerate(loc):
+            if isinstance(part, str) and (part in _BY_AUDIENCE or part.startswith(("constrained-str", "list["))):
+                value = data
+                for step in loc[:i]:
+                    value = value[step] if isinstance(value, dict | list) else None
+                if (part in _BY_AUDIENCE) != isinstance(value, dict):
+                    break  # the member the editor did not mean
+                out.append({**error, "loc": tuple(loc[:i] + loc[i + 1 :])})
+                break
+        else:
+            out.append(error)
+    return out
 
 
 def _explain(doc: Document, record_type: type[BaseModel], base: tuple, error: dict) -> Problem:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from . import kinds
+from . import kinds, model
 from .pipeline import BuildResult
 from .site_files import is_placeholder
 
@@ -29,13 +29,29 @@ def placeholder_address(result: BuildResult) -> str | None:
     """A warning while base_url is still the shipped placeholder: canonical links, the sitemap, the feed and
     the handouts' QR codes would all point at a site that does not exist."""
     site = result.graph.content.site
-    if not is_placeholder(site.record.base_url):
+    settings = site.record
+    assert isinstance(settings, model.Site)  # narrows the entry's record type for mypy
+    if not is_placeholder(settings.base_url):
         return None
     where = site.doc.problem(("base_url",), "")
     return (
-        f"{str(where).rstrip(': ')}: base_url {site.record.base_url} is a placeholder; set the site's public "
+        f"{str(where).rstrip(': ')}: base_url {settings.base_url} is a placeholder; set the site's public "
         "address before publishing (links, sitemap, feed and QR codes use it)"
     )
+
+
+def strict_problems(result: BuildResult, today: dt.date) -> list[str]:
+    """What `check --strict` turns from a warning into an error: overdue reviews, hard drug pages, and a placeholder
+    base_url (a site about to be published cannot carry wrong addresses)."""
+    content = result.graph.content
+    problems = [
+        str(content.drugs[slug].doc.problem(("reviewed",), f"review was due on {due.isoformat()}"))
+        for slug, due in result.overdue(today)
+    ]
+    problems += [f"{out}: reads at grade {g}, above {DRUG_PAGE_LIMIT:g} for a drug page" for out, g in too_hard(result)]
+    if placeholder := placeholder_address(result):
+        problems.append(placeholder)
+    return problems
 
 
 def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> str:
@@ -45,7 +61,7 @@ def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> st
         lines.append(f"warning: {placeholder}")
     if graded:
         mean = sum(graded.values()) / len(graded)
-        hardest = max(graded, key=graded.get)
+        hardest = max(graded, key=lambda out: graded[out])
         over = sum(1 for g in graded.values() if g > GRADE_AIM)
         lines.append(
             f"Reading grade (Flesch–Kincaid): mean {mean:.1f}, hardest {graded[hardest]} ({hardest}); "

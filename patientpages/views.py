@@ -38,7 +38,9 @@ class EffectItem:
     name: str
     url: str
     note: str | None
-    call_right_away: tuple[str, ...]  # the side effect's own "call right away" signs
+    call_right_away: tuple[str, ...]  # the side effect's own "call right away" signs, in this audience's words
+    reported: str | None = None  # "Reported in adults. Ask ...": set only on the other audience's page
+    reported_in: str | None = None  # "adults": set with `reported`
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Tier:
     tier: str  # "urgent", "serious" or "common"
     title: str  # in the audience's voice: "Call your child’s care team right away"
     effects: tuple[EffectItem, ...]
+    reported: str | None = None  # set when every entry was reported in the other audience: said once
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class SignGroup:
     name: str  # as it reads after "Signs of": "cytokine release syndrome (CRS)"
     url: str
     signs: tuple[str, ...]
+    reported: str | None = None  # as on EffectItem
+    reported_in: str | None = None  # who it was reported in ("adults"), when that is the other audience
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,17 @@ class DrugView(View):
 
     @property
     def urgent_signs(self) -> list[str]:
-        """Every boxed sign once, in order."""
-        return [sign for group in self.call_now for sign in group.signs]
+        """Every boxed sign once, in order; a sign of an effect reported in the other audience says so."""
+        return [
+            f"{sign} (reported in {group.reported_in})" if group.reported_in else sign
+            for group in self.call_now
+            for sign in group.signs
+        ]
+
+    @property
+    def urgent_reported(self) -> list[str]:
+        """The "Reported in ... Ask ..." labels of the boxed signs, each once."""
+        return list(dict.fromkeys(g.reported for g in self.call_now if g.reported))
 
     def tier(self, name: str) -> Tier | None:
         return next((t for t in self.tiers if t.tier == name), None)
@@ -90,8 +104,20 @@ class DrugView(View):
 
 
 @dataclass(frozen=True)
+class Wording:
+    """One wording of a side-effect field: for everyone (`readers` None) or for one audience's readers."""
+
+    readers: str | None  # "adults", "parents and caregivers"
+    value: Any  # a text, or a list of texts
+
+
+@dataclass(frozen=True)
 class SideEffectView(View):
     effect: model.SideEffect
+    what_it_is: tuple[Wording, ...]
+    signs: tuple[Wording, ...]
+    what_to_do: tuple[Wording, ...]
+    call_right_away: tuple[Wording, ...]
     by_audience: dict[str, tuple[Link, ...]]  # audience slug -> drugs listing it
     sources: tuple[model.Source, ...]
 

@@ -33,14 +33,17 @@
   const [kindLabel, kind] = choice("site-search-kind", "Kind", "Every kind", kinds);
   const status = el("p", { id: "site-search-status", class: "search-status", role: "status" });
   const list = el("ol", { class: "search-results" });
+  // The filters and the A–Z link wait until there is something to search for, so on a phone the page's own
+  // first lines (and its call-right-away box) stay near the top.
+  const fallback = box.querySelector("a");
+  const extras = el("div", { class: "search-extras", hidden: "" },
+    el("div", { class: "search-filters" }, el("span", {}, audienceLabel, audience), el("span", {}, kindLabel, kind)),
+    fallback ? el("p", { class: "search-az" }, el("a", { href: fallback.href }, "Find a medicine (A to Z)")) : "");
   const form = el("form", { role: "search", class: "search-form", "aria-label": "Site search" },
     el("label", { for: "site-search-input", class: "search-label" }, "Search this site"),
     el("div", { class: "search-row" }, input, el("button", { type: "submit" }, "Search")),
-    el("div", { class: "search-filters" }, el("span", {}, audienceLabel, audience), el("span", {}, kindLabel, kind)),
-    status, list);
-  const fallback = box.querySelector("a");
+    extras, status, list);
   box.replaceChildren(form);
-  if (fallback) box.append(el("p", { class: "search-az" }, el("a", { href: fallback.href }, "Find a medicine (A to Z)")));
 
   async function load() {
     if (!pagefind) {
@@ -54,6 +57,7 @@
   async function search() {
     const query = input.value.trim();
     const asked = ++latest;
+    if (query) extras.hidden = false;
     if (!query) { status.textContent = ""; list.replaceChildren(); return; }
     let engine;
     try { engine = await load(); } catch (error) {

@@ -1,17 +1,26 @@
-"""Shared helpers: build fixture content into a temporary site and read its pages."""
+"""Shared helpers: build fixture content and the real content once per session, and read their pages.
+
+Under pytest-xdist every worker has its own session; `once_per_run` makes an expensive build once for all of
+them, and hands each worker a copy of its result.
+"""
 
 from __future__ import annotations
 
-import functools
+import fcntl
 import hashlib
 import os
+import pickle
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from bs4 import BeautifulSoup
 
-from patientpages.pipeline import Paths, build
+from patientpages.cli import build_extras
+from patientpages.pipeline import BuildResult, Paths, build
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
@@ -56,6 +65,70 @@ def fixture_site(tmp_path_factory) -> Site:
     return Site(out)
 
 
+T = TypeVar("T")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from this build instead of comparing with it (then review git diff)",
+    )
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """`make(folder)` runs once per test run, even across xdist workers; every caller gets its value.
+
+    The first worker to ask makes it under a file lock and stores the value; the others wait, then load it.
+    (xdist's own `--dist loadgroup` would do this by sending the tests to one worker, but it does not work with
+    pytest 9, and sharing lets both workers read the site at once.)"""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by this run's workers, and by no other run
+    folder, stored = root / name, root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stored.exists():
+            return pickle.loads(stored.read_bytes())
+        folder.mkdir()
+        value = make(folder)
+        stored.write_bytes(pickle.dumps(value))
+        return value
+
+
+@dataclass(frozen=True)
+class RealBuild:
+    """The real content, built with its A4 handouts: what the build returned, its pages and its progress lines."""
+
+    result: BuildResult
+    site: Site
+    messages: list[str]
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory) -> RealBuild:
+    """Built once per test run and shared: tests read it and never change it. A test that rebuilds writes beside
+    it (`site.out.with_name(...)`), which shares its handout cache."""
+
+    def make(folder: Path) -> RealBuild:
+        messages: list[str] = []
+        result = build(paths_for(PROJECT / "content", folder / "site"), extras=build_extras(), progress=messages.append)
+        return RealBuild(result, Site(folder / "site"), messages)
+
+    return once_per_run(tmp_path_factory, "real", make)
+
+
+@pytest.fixture(scope="session")
+def real_site(real_build) -> tuple[BuildResult, Site]:
+    return real_build.result, real_build.site
+
+
+@pytest.fixture(scope="session")
+def real_with_handouts(real_build) -> tuple[Path, BuildResult, list[str]]:
+    """The shared real build as (site folder, BuildResult, progress messages)."""
+    return real_build.site.out, real_build.result, real_build.messages
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A private copy of the fixture content that a test may break."""
@@ -65,29 +138,6 @@ def content_copy(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Site:
-    """The published content, built once (without handout PDFs) for every test that reads its pages."""
-    out = tmp_path_factory.mktemp("real-site") / "site"
-    build(paths_for(PROJECT / "content", out))
-    return Site(out)
-
-
-def shared_handout_cache(tmp_path_factory) -> Path:
-    """One handout PDF cache for the whole run, shared by pytest-xdist's workers: the real content's PDFs are
-    rendered once, however many tests build them."""
-    base = tmp_path_factory.getbasetemp()
-    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "handout-cache"
-
-
-@pytest.fixture(scope="session")
-def real_site_with_handouts(tmp_path_factory):
-    """The published content with every handout edition and bundle; (site folder, build result, messages)."""
-    from patientpages.cli import build_extras
-    from patientpages.handouts import write_handouts
-
-    out = tmp_path_factory.mktemp("real-handouts") / "site"
-    messages: list[str] = []
-    handouts = functools.partial(write_handouts, cache_folder=shared_handout_cache(tmp_path_factory))
-    extras = [*build_extras(handouts=False), handouts]  # what a published build writes
-    result = build(paths_for(PROJECT / "content", out), extras=extras, progress=messages.append)
-    return out, result, messages
+def real_content_site(real_build) -> tuple[BuildResult, Site]:
+    """The shared real build, as (build result, site)."""
+    return real_build.result, real_build.site

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import sys
@@ -53,12 +52,6 @@ def test_new_drug_writes_a_starter_that_check_then_explains(content_copy, capsys
     assert main(["check", "--content", str(content_copy)]) == 1
     err = capsys.readouterr().err
     assert "gammavec.yaml:33:10: 'sources' needs at least 1 item" in err
-
-
-def test_committed_schemas_match_the_model():
-    for name, schema in schemas().items():
-        committed = json.loads((PROJECT / "schema" / f"{name}.schema.json").read_text())
-        assert committed == schema, f"schema/{name}.schema.json is stale: run python build.py schema"
 
 
 def test_drug_schema_offers_editors_every_field():
@@ -152,14 +145,11 @@ def test_serve_listens_only_on_this_machine_by_default():
     assert args.host == "127.0.0.1"
 
 
-def test_overdue_review_warns_in_a_build_and_fails_a_strict_check(content_copy, tmp_path):
+def test_overdue_review_warns_in_a_build(content_copy, tmp_path):
+    """A build still succeeds; test_strict_check.py shows the same review failing `check --strict`."""
     drug = content_copy / "drugs/betanib.yaml"
     drug.write_text(drug.read_text().replace("reviewed: 2026-11-01", "reviewed: 2020-01-01"))
     common = ["--root", str(PROJECT), "--content", str(content_copy), "--out", str(tmp_path / "site")]
     built = run("build", *common, "--no-handouts", cwd=tmp_path)
     assert built.returncode == 0
     assert "betanib.yaml:14:11: review was due on 2021-01-01" in built.stdout
-    strict = run("check", "--strict", *common, cwd=tmp_path)
-    assert strict.returncode == 1
-    assert "betanib.yaml:14:11: review was due on 2021-01-01" in strict.stderr
-    assert "Traceback" not in strict.stderr

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import shared_handout_cache
+import yaml
+from conftest import FIXTURE
 
 from patientpages import handouts, render
 from patientpages.errors import BuildFailed
@@ -58,11 +59,28 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="module")
-def a4(real_site_with_handouts):
-    """The real content with every edition: A4 (the site's default) at today's URLs, Letter and large print
-    beside them, and the bundles."""
-    return real_site_with_handouts
+def urgent_signs_in_yaml(content: Path, handout: str) -> list[str]:
+    """The boxed signs a handout must show, read straight from the YAML rather than from what the build
+    planned: every `call_right_away` sign of the drug's urgent and serious side effects, its audience's too."""
+    slug, audience = re.fullmatch(r"handouts/(.+)-(adult|child)\.pdf", handout).groups()
+    drug = yaml.safe_load((content / "drugs" / f"{slug}.yaml").read_text(encoding="utf-8"))
+    tiers = [drug.get("side_effects", {}), drug["audiences"][audience].get("side_effects", {})]
+    signs = []
+    for entry in (e for t in tiers for tier in ("urgent", "serious") for e in t.get(tier, [])):
+        effect = entry if isinstance(entry, str) else entry["effect"]
+        record = yaml.safe_load((content / "side-effects" / f"{effect}.yaml").read_text(encoding="utf-8"))
+        worded = record.get("call_right_away", [])
+        if isinstance(worded, dict):  # worded for each audience: this handout's readers' words
+            worded = worded[audience]
+        signs += [s for s in worded if s not in signs]
+    return signs
+
+
+@pytest.fixture(scope="session")
+def a4(real_build):
+    """The session's real site with every handout edition: A4 (the site's default) at today's URLs, Letter and
+    large print beside them, and the bundles."""
+    return real_build.site.out, real_build.result, real_build.messages
 
 
 EDITION_SUFFIX = {"A4": "", "letter": "-letter"}
@@ -113,9 +131,10 @@ def test_the_words_a_nurse_relies_on(built):
         assert view.drug.generic_name in pages[0], name
         for brand in view.drug.brand_names:
             assert brand in pages[0], name
-        for sign in view.urgent_signs:
+        urgent_signs = urgent_signs_in_yaml(ROOT / "content", page.view.handout)
+        for sign in urgent_signs:
             assert _flat(sign) in text, f"{name}: urgent sign {sign!r} missing"
-        if not view.urgent_signs:
+        if not urgent_signs:
             assert "Any sign that worries you, or any side effect that is new or getting worse" in text, name
         for label in WRITE_IN_LABELS:
             assert label in text, f"{name}: write-in {label!r} missing"
@@ -209,10 +228,30 @@ def test_pdf_metadata_comes_from_the_record(a4):
     assert page.view.drug.generic_name in meta["/Title"]
 
 
+def test_urgent_box_lists_exactly_the_signs_of_the_fixture_records(tmp_path):
+    """Written out by hand from tests/fixtures/content: crs.yaml's two signs for alphamab's urgent tier, plus
+    low-blood-pressure.yaml's for children; betanib has no urgent or serious effect, so the box says what to
+    watch for in general."""
+    expected = {
+        "alphamab-adult": "High fever or chills Trouble breathing",
+        "alphamab-child": "High fever or chills Trouble breathing Feeling faint or dizzy",
+        "betanib-adult": "Any sign that worries you, or any side effect that is new or getting worse.",
+    }
+    _build(tmp_path / "site", content=FIXTURE)
+    boxed = {}
+    for name in expected:
+        text = " ".join(_pages_text(tmp_path / "site" / "handouts" / f"{name}.pdf"))
+        box = re.search(
+            r"right away if (?:you have|your child has): (.*?) (?:What these signs can mean|At night)", text
+        )
+        boxed[name] = box and box.group(1)
+    assert boxed == expected
+
+
 # ---------- reuse and reproducibility ----------
 
 
-def test_second_build_reuses_every_pdf(a4, monkeypatch, tmp_path, tmp_path_factory):
+def test_second_build_reuses_every_pdf(a4, monkeypatch):
     first, result, _ = a4
     before = {name: (first / name).read_bytes() for name in result.extra_outputs}
     pdfs = [name for name in before if name.endswith(".pdf") and "/bundles/" not in name]
@@ -221,12 +260,11 @@ def test_second_build_reuses_every_pdf(a4, monkeypatch, tmp_path, tmp_path_facto
         raise AssertionError("a handout was rendered again although nothing changed")
 
     monkeypatch.setattr(handouts, "fit", no_rendering)
-    messages: list[str] = []
-    extra = functools.partial(write_handouts, cache_folder=shared_handout_cache(tmp_path_factory))
-    again = build(_paths(tmp_path / "site"), extras=[extra], progress=messages.append)
+    again_out = first.with_name("site-again")  # beside the shared site, so it shares the handout cache
+    _, messages = _build(again_out, every_edition=True)
     assert any(f"0 rendered, {len(pdfs)} reused from cache" in m for m in messages), messages
     handout_files = [name for name in before if name.startswith("handouts/")]
-    assert {name: (tmp_path / "site" / name).read_bytes() for name in handout_files} == {
+    assert {name: (again_out / name).read_bytes() for name in handout_files} == {
         name: before[name] for name in handout_files
     }
 
@@ -306,7 +344,7 @@ how_given:
 {expect}
 audiences:
   adult:
-    used_for: Testing. It is used for testing. That means it is not real. This sentence is left off.
+    used_for: Testing. It is used for testing. That means it is not real. It is also for tests.
     conditions: [acute-lymphocytic-leukemia]
 side_effects:
   urgent: [cytokine-release-syndrome, nervous-system-problems, infusion-reactions, differentiation-syndrome]
@@ -341,10 +379,12 @@ def test_long_content_is_set_tighter_not_cut(tmp_path):
         pdf = pypdf.PdfReader(out / page.view.handout)
         assert len(pdf.pages) <= 2
         text = " ".join(_text(p) for p in pdf.pages)
-        for sign in page.view.urgent_signs:
+        urgent_signs = urgent_signs_in_yaml(content, page.view.handout)
+        assert len(urgent_signs) > 8
+        for sign in urgent_signs:
             assert _flat(sign) in text
         assert f"Step {LONG_POINTS}. The nurse checks" in text
-        assert "That means it is not real." in text and "left off" not in text  # whole sentences only
+        assert "That means it is not real. It is also for tests." in text  # every use, never cut
         assert all(_text(p) for p in pdf.pages)
 
 
@@ -399,8 +439,6 @@ def test_sentences_are_never_cut():
         "Then rest (ALL).",
         "3 more.",
     ]
-    assert handout_text.summary("One. Two. That means two. Three.") == ["One.", "Two.", "That means two."]
-    assert handout_text.summary("One sentence only") == ["One sentence only"]
 
 
 def test_what_helps_is_short_and_about_this_drug():

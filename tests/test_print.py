@@ -6,12 +6,10 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PROJECT, paths_for
 from pypdf import PdfReader
 
 from patientpages.checks.browser import launched_browser, served
 from patientpages.checks.tools import ToolMissing
-from patientpages.pipeline import build
 
 
 def _words_in_main(page_file):
@@ -19,9 +17,8 @@ def _words_in_main(page_file):
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("print") / "site"
-    build(paths_for(PROJECT / "content", out))
+def printed(real_build):
+    out = real_build.site.out
     try:
         with launched_browser() as browser, served(out) as origin:
             page = browser.new_page()

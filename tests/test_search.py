@@ -45,7 +45,9 @@ def searched(site):
             page.goto(f"{origin}/adults/blinatumomab/")
             queries = [(q, "") for q in [*FIRST, "Blincyto"]] + [("Kymriah", "Children")]
             for query, audience in queries:
-                page.select_option("#site-search-audience", audience)
+                if audience:  # the filters show once a search has begun
+                    page.fill("#site-search-input", "")
+                    page.select_option("#site-search-audience", audience)
                 page.fill("#site-search-input", query)
                 page.wait_for_function(
                     "q => document.querySelector('#site-search-status').textContent.includes(q)", arg=query
@@ -91,6 +93,22 @@ def test_search_loads_nothing_from_elsewhere_and_breaks_no_rule(searched):
     _, outside, errors = searched
     assert outside == []
     assert errors == []  # a Content-Security-Policy refusal would show here
+
+
+def test_the_search_box_keeps_its_filters_out_of_the_way_until_used(site):
+    try:
+        with launched_browser() as browser, served(site.out) as origin:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(f"{origin}/children/inotuzumab-ozogamicin/")
+            assert not page.is_visible("#site-search-audience")
+            box = page.locator(".call-now").bounding_box()
+            page.fill("#site-search-input", "fever")
+            page.wait_for_selector(".search-results li")
+            assert page.is_visible("#site-search-audience")
+            page.close()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    assert box is not None and box["y"] < 844  # the call-right-away box starts on the first phone screen
 
 
 def test_without_javascript_the_box_is_a_link_to_the_a_to_z(site):

@@ -137,7 +137,7 @@ def test_condition_and_class_pages_list_their_drugs_per_audience(fixture_site):
 
 def test_related_drugs_share_a_condition(fixture_site):
     related = fixture_site.soup("adults/alphamab/").find(id="related-title").find_parent("section")
-    assert [a.get_text(strip=True) for a in related.find_all("a")] == ["Betanib"]
+    assert [a.get_text(strip=True) for a in related.find("ul").find_all("a")] == ["Betanib"]
 
 
 def test_a_to_z_lists_generic_brand_and_short_names(fixture_site):

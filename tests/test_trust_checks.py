@@ -1,7 +1,7 @@
 """The trust gates catch exactly what they should on small hand-made sites, and pass a good one.
 
 Browser and Java checks skip (with the reason) where Chromium, Java or the npm tools are missing;
-run .ci/install-tools.sh to get them. One Chromium serves the whole module.
+run `bash .ci/setup.sh --test` to get them. One Chromium serves the whole module.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Trust gates run on a built site by `build.py check`: links, HTML validity, accessibility and privacy.
 
-A gate that cannot run here (no Chromium, Java or npm tools) is reported in `skipped`, never passed silently.
+A gate that cannot run here (no Chromium, Java or npm tools) is reported in `skipped`, never passed silently;
+`check --strict` fails on it.
 """
 
 from __future__ import annotations

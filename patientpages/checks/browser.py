@@ -44,7 +44,7 @@ def launched_browser() -> Iterator[Browser]:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise tools.ToolMissing("Python package playwright is not installed") from None
+        raise tools.ToolMissing(f"Python package playwright is not installed; {tools.INSTALL_HINT}") from None
     executable = tools.chromium()
     with sync_playwright() as playwright:
         try:

@@ -20,11 +20,12 @@ _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.I)
 
 def tag_urls(tag: Tag) -> list[tuple[str, str]]:
     """(attribute, url) for every URL a tag refers to."""
-    found = [(attr, tag[attr]) for attr in URL_ATTRIBUTES if isinstance(tag.get(attr), str)]
-    if tag.name == "object" and isinstance(tag.get("data"), str):
-        found.append(("data", tag["data"]))
-    if isinstance(tag.get("srcset"), str):
-        found += [("srcset", url) for url in srcset_urls(tag["srcset"])]
+    # Each value is read once and narrowed to str: BeautifulSoup types attributes as str or a list of values.
+    found = [(attr, url) for attr in URL_ATTRIBUTES if isinstance(url := tag.get(attr), str)]
+    if tag.name == "object" and isinstance(data := tag.get("data"), str):
+        found.append(("data", data))
+    if isinstance(srcset := tag.get("srcset"), str):
+        found += [("srcset", url) for url in srcset_urls(srcset)]
     if (
         tag.name == "meta"
         and str(tag.get("http-equiv", "")).lower() == "refresh"

@@ -78,7 +78,8 @@ def inline_css(tag: Tag) -> list[tuple[str, int, int]]:
 
     The position is the tag's, so columns on the CSS's first line are approximate; lines are exact."""
     line, col = position(tag)
-    found = [(tag["style"], line, col)] if isinstance(tag.get("style"), str) else []
+    style = tag.get("style")
+    found = [(style, line, col)] if isinstance(style, str) else []
     if tag.name == "style":
         found.append((tag.get_text(), line, col))
     return found

@@ -87,8 +87,8 @@ def external_loads(site_dir: Path) -> list[Problem]:
         for tag in parse_html(page).find_all(True):
             line, col = position(tag)
             urls = tag_urls(tag)
-            if isinstance(tag.get("ping"), str):  # <a ping> reports the click to every URL listed
-                urls += [("ping", url) for url in tag["ping"].split()]
+            if isinstance(ping := tag.get("ping"), str):  # <a ping> reports the click to every URL listed
+                urls += [("ping", url) for url in ping.split()]
             for attribute, url in urls:
                 if is_external(url) and _is_load(tag, attribute):
                     problems.append(

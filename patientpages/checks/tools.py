@@ -1,4 +1,5 @@
-"""Where the external checkers live. A missing tool raises ToolMissing, which the runner reports as skipped."""
+"""Where the external checkers live. A missing tool raises ToolMissing: the runner reports the gate as not run,
+which fails `check --strict` (tests skip instead, with the reason)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / ".tools" / "node_modules"
-INSTALL_HINT = "run .ci/install-tools.sh"
+INSTALL_HINT = "install the checkers with: bash .ci/setup.sh --test"
 
 
 class ToolMissing(Exception):
@@ -20,7 +21,7 @@ def _file_from_env_or_default(env_var: str, default: Path, what: str) -> Path:
     path = Path(configured) if configured else default
     if not path.is_file():
         source = f"${env_var}" if configured else "the default location"
-        raise ToolMissing(f"{what} not found at {path} ({source}); {INSTALL_HINT} or set ${env_var}")
+        raise ToolMissing(f"{what} not found at {path} ({source}); {INSTALL_HINT} (or set ${env_var})")
     return path
 
 
@@ -43,7 +44,7 @@ def java() -> str:
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
-    raise ToolMissing(f"Java runtime not found (apt-get install default-jre-headless, or {INSTALL_HINT})")
+    raise ToolMissing(f"Java runtime not found; {INSTALL_HINT}")
 
 
 def chromium() -> str:
@@ -57,4 +58,4 @@ def chromium() -> str:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     where = f" at $CHROMIUM={configured}" if configured else ""
-    raise ToolMissing(f"Chromium not found{where} (apt-get install chromium, or {INSTALL_HINT})")
+    raise ToolMissing(f"Chromium not found{where}; {INSTALL_HINT}")

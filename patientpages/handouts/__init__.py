@@ -26,6 +26,7 @@ import segno
 
 from .. import kinds, model
 from ..errors import BuildFailed, Problem, problem_at
+from ..model import voiced
 from ..pipeline import BuildResult, Paths, Progress
 from ..plan import Page
 from ..render import environment, render, template_problem
@@ -44,7 +45,7 @@ from .layout import (
     local_only_fetcher,
     read_stylesheet,
 )
-from .text import effect_label, helps, other_drug_names, summary
+from .text import helps, labelled, other_drug_names
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # accepted spellings (any case) -> CSS page size
 # Rendering processes at most; 1 renders in this process.
@@ -265,8 +266,11 @@ def handout_context(page: Page, result: BuildResult, *, clinic: model.Clinic | N
     others = other_drug_names(content, view.slug)
     tiers = {t.tier: t for t in view.tiers}
 
-    def labelled(tier: str) -> list[dict[str, str]]:
-        return [effect_label(e) for e in tiers[tier].effects] if tier in tiers else []
+    def of_tier(tier: str) -> list[dict[str, str]]:
+        return [labelled(e) for e in tiers[tier].effects] if tier in tiers else []
+
+    def what_helps(slug: str) -> str:
+        return helps(voiced(content.side_effects[slug].record.what_to_do, view.audience.slug), others)
 
     return {
         **view.fields(),
@@ -277,20 +281,31 @@ def handout_context(page: Page, result: BuildResult, *, clinic: model.Clinic | N
         "address": address,
         "qr": qr_data_uri(address),
         "created": view.drug.reviewed.isoformat(),
-        "used_for": " ".join(summary(view.use.used_for)),
+        # Every use, never cut: the record's own shorter summary where it has one.
+        "used_for": " ".join((view.use.handout_summary or view.use.used_for).split()),
+        "help_pages": _help_pages(content, site.base_url),
         "source_titles": [s.title for s in view.sources],
         "urgent_signs": view.urgent_signs,
-        "urgent_effects": labelled("urgent"),
+        "urgent_reported": view.urgent_reported,
+        "urgent_effects": of_tier("urgent"),
         "serious_title": tiers["serious"].title if "serious" in tiers else "",
-        "serious_effects": labelled("serious"),
+        "serious_effects": of_tier("serious"),
+        "reported": {name: t.reported for name, t in tiers.items()},  # a tier's one "Reported in ..." label
         # The diary's rows: the common side effects by name, then blank rows for any others.
         "diary_rows": [e.name[:1].upper() + e.name[1:] for e in (tiers["common"].effects if "common" in tiers else ())],
         "diary_other_rows": 2 if "common" in tiers else 5,
         "common_effects": [
-            dict(effect_label(e), helps=helps(content.side_effects[e.slug].record.what_to_do, others))
-            for e in (tiers["common"].effects if "common" in tiers else ())
+            dict(labelled(e), helps=what_helps(e.slug)) for e in (tiers["common"].effects if "common" in tiers else ())
         ],
     }
+
+
+def _help_pages(content, base_url: str) -> list[dict[str, str]]:
+    """The help pages' titles and web addresses, for the line about them at the end of every handout."""
+    return [
+        {"title": e.record.title, "summary": e.record.summary, "address": base_url + kinds.HELP.page_url(slug)}
+        for slug, e in sorted(content.of_kind(kinds.HELP).items())
+    ]
 
 
 def qr_data_uri(address: str) -> str:

@@ -19,7 +19,6 @@ HELPS_CHARS = 170  # what_to_do keeps a second sentence only while the text stay
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|approx|no)\.$", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"\b(any of )?these (signs|symptoms|problems)\b|\bany of these\b", re.IGNORECASE)
-_EXPLAINS = re.compile(r"^(That|This|These|Which) (means|is|are)\b")
 
 
 def sentences(text: str) -> list[str]:
@@ -32,18 +31,6 @@ def sentences(text: str) -> list[str]:
         elif part:
             out.append(part)
     return out
-
-
-def summary(text: str, limit: int = 2) -> list[str]:
-    """The first `limit` sentences, plus any sentence right after them that explains a term they used
-    ("That means ..."), so a word is never left unexplained."""
-    parts = sentences(text)
-    taken = parts[:limit]
-    for part in parts[limit:]:
-        if not _EXPLAINS.match(part):
-            break
-        taken.append(part)
-    return taken
 
 
 def helps(what_to_do: str, other_drugs: Iterable[str]) -> str:
@@ -85,6 +72,15 @@ def effect_label(item: EffectItem) -> dict[str, str]:
     if detail and detail[-1] not in ".!?":
         detail += "."
     return {"name": name, "label": name, "detail": detail}
+
+
+def labelled(item: EffectItem) -> dict[str, str]:
+    """effect_label, with "Reported in adults. Ask ..." after it where the effect was reported in the other
+    audience, so a warning from the other audience's source is never passed off as this one's."""
+    label = effect_label(item)
+    if item.reported:
+        label["detail"] = " ".join(filter(None, [label["detail"], item.reported]))
+    return label
 
 
 def other_drug_names(content: Content, slug: str) -> set[str]:
