@@ -178,7 +178,8 @@ def test_the_help_page_is_linked_from_every_home_and_named_on_every_handout(edit
     assert len(pdfs) == 3 * 3  # three drug pages, each on A4, on Letter and in large print
     for pdf in pdfs:
         line = "Help and support: Where to find support. Online: https://test.example.org/help/support/"
-        assert line in pdf_text(pdf), pdf.name
+        # Large print may wrap the address after its https://, which the text extraction makes a space.
+        assert line in pdf_text(pdf).replace("https:// ", "https://"), pdf.name
 
 
 # ---------- drafts ----------
