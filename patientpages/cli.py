@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import traceback
 from pathlib import Path
 
-from .errors import BuildFailed
+from .errors import BuildFailed, Refused, printable
 from .pipeline import Paths, build
 from .report import strict_problems, summary, write_json
 from .starter import STARTERS
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--content", type=Path, help="content folder (default: <root>/content)")
     common.add_argument("--out", type=Path, help="output folder (default: <root>/site)")
+    common.add_argument("--debug", action="store_true", help="on an internal error, print the full traceback")
     sub = p.add_subparsers(dest="command", metavar="command", required=True)
     b = sub.add_parser("build", parents=[common], help="check everything, then write the site (the default)")
     b.add_argument("--verbose", action="store_true", help="list the reading grade of every page")
@@ -116,13 +118,38 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except BuildFailed as failed:
         return _report_failure(failed, paths)
-    except (ValueError, FileExistsError) as err:
-        print(f"error: {err}", file=sys.stderr)
+    except Refused as refused:
+        print(f"error: {refused}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted; the last good site was left as it was", file=sys.stderr)
+        return 130
     except OSError as err:  # e.g. site/ not writable: say so plainly; the last good site is still in place
-        print(f"error: {err.strerror or err}: {err.filename or ''}", file=sys.stderr)
+        print(printable(f"error: {err.strerror or err}: {err.filename or ''}"), file=sys.stderr)
         return 1
+    except ModuleNotFoundError as err:  # an installation problem, not a bug: say how to fix it
+        print(
+            f"error: the package '{err.name}' is not installed; install everything with: bash .ci/setup.sh",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as err:  # anything else is a bug in this tool, not a mistake in the content
+        return _report_bug(err, debug=args.debug)
     return 2
+
+
+def _report_bug(err: Exception, *, debug: bool) -> int:
+    if debug:
+        traceback.print_exception(err, file=sys.stderr)
+    where = "" if debug else " Run again with --debug to see the details."
+    print(
+        printable(
+            f"internal error: {type(err).__name__}: {err}. This is a bug in patientpages, not in your content; "
+            f"please report it as README.md says under 'Reporting a bug'.{where}"
+        ),
+        file=sys.stderr,
+    )
+    return 3
 
 
 def _print_warnings(result) -> None:
@@ -233,8 +260,12 @@ def _serve(paths: Paths, host: str, port: int) -> int:
             return True
         except BuildFailed as failed:
             _report_failure(failed, paths)
-            print("Still serving the last good site.", file=sys.stderr)
-            return False
+        except Refused as refused:
+            print(f"error: {refused}", file=sys.stderr)
+        except Exception as err:  # the server keeps running; the editor can still report the bug
+            _report_bug(err, debug=True)
+        print("Still serving the last good site.", file=sys.stderr)
+        return False
 
     watch = [str(paths.content), str(paths.templates), str(paths.static)]
     serve(rebuild, str(paths.out), watch, host, port)

@@ -4,11 +4,14 @@ error, so a misnamed narrative is never silently left off its page."""
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from . import kinds, model
 from .errors import BuildFailed, Problem, problem_at
+from .file_access import Access
 from .load import Document, TextFile, load_markdown, load_yaml
 from .records import to_record
 
@@ -17,12 +20,15 @@ NARRATIVE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<audience>ad
 RECORD = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 
 
+R = TypeVar("R", bound=model.Record, covariant=True)
+
+
 @dataclass(frozen=True)
-class Entry:
+class Entry(Generic[R]):
     """A record with the document it came from, so later stages can point at file and line."""
 
     slug: str
-    record: model.Record
+    record: R
     doc: Document
     narratives: dict[str, TextFile] = field(default_factory=dict)  # "" for a shared narrative, else audience
 
@@ -30,33 +36,33 @@ class Entry:
 @dataclass
 class Content:
     root: Path
-    site: Entry
-    sources: dict[str, Entry]
-    glossary: list[Entry]
-    folders: dict[str, dict[str, Entry]]
+    site: Entry[model.Site]
+    sources: dict[str, Entry[model.Source]]
+    glossary: list[Entry[model.GlossaryTerm]]
+    folders: dict[str, dict[str, Entry[Any]]]  # by kind folder; each kind's model, as the registry says
     # Records whose files exist but did not validate: references to them are not reported as unknown,
     # so one mistake gives one message.
     invalid: dict[str, set[str]] = field(default_factory=dict)
     # Records marked `draft: true`, by folder: checked like the rest, but never planned, so never published.
-    drafts: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    drafts: dict[str, dict[str, Entry[Any]]] = field(default_factory=dict)
 
     @property
-    def drugs(self) -> dict[str, Entry]:
+    def drugs(self) -> dict[str, Entry[model.Drug]]:
         return self.folders[kinds.DRUG.folder]
 
     @property
-    def side_effects(self) -> dict[str, Entry]:
+    def side_effects(self) -> dict[str, Entry[model.SideEffect]]:
         return self.folders[kinds.SIDE_EFFECT.folder]
 
     @property
-    def conditions(self) -> dict[str, Entry]:
+    def conditions(self) -> dict[str, Entry[model.Condition]]:
         return self.folders[kinds.CONDITION.folder]
 
     @property
-    def classes(self) -> dict[str, Entry]:
+    def classes(self) -> dict[str, Entry[model.TreatmentClass]]:
         return self.folders[kinds.TREATMENT_CLASS.folder]
 
-    def of_kind(self, kind: kinds.Kind) -> dict[str, Entry]:
+    def of_kind(self, kind: kinds.Kind) -> dict[str, Entry[Any]]:
         return self.folders[kind.folder]
 
     def files(self) -> list[Path]:
@@ -68,17 +74,18 @@ class Content:
         return sorted(set(out))
 
 
-def read_content(root: Path, problems: list[Problem]) -> Content:
+def read_content(root: Path, problems: list[Problem], readable: tuple[Path, ...] = ()) -> Content:
     """Read every file, adding each problem found to `problems`; the valid records are returned so that the
-    link stage can report its problems in the same run."""
+    link stage can report its problems in the same run. Files may be symlinks only into `root` or `readable`."""
     if not root.is_dir():
         raise BuildFailed([problem_at(root, 1, 1, "content folder not found")])
-    site = _read_single(root / kinds.SITE_FILE, model.Site, problems)
+    site = _read_single(root / kinds.SITE_FILE, model.Site, problems, Access.of(root, *readable))
     if site is None:
         raise BuildFailed(problems)  # every later stage needs the site settings
-    sources = _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems)
-    glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems)
-    folders = {name: _read_folder(root / name, kind, problems) for name, kind in FOLDERS.items()}
+    access = Access.of(root, *readable, max_kb=typing.cast(model.Site, site.record).max_file_kb)
+    sources = _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems, access)
+    glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems, access)
+    folders = {name: _read_folder(root / name, kind, problems, access) for name, kind in FOLDERS.items()}
     invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name]) for name in FOLDERS}
     drafts = {
         name: {s: e for s, e in entries.items() if getattr(e.record, "draft", False)}
@@ -91,19 +98,19 @@ def read_content(root: Path, problems: list[Problem]) -> Content:
     return Content(root, site, sources, glossary, folders, invalid, drafts)
 
 
-def _read_single(path: Path, kind, problems) -> Entry | None:
-    if not path.is_file():
+def _read_single(path: Path, kind, problems, access: Access) -> Entry | None:
+    if not path.exists():
         problems.append(problem_at(path, 1, 1, f"missing file; expected the {kind.__name__.lower()} settings"))
         return None
-    doc = load_yaml(path, problems)
-    record = doc and to_record(doc, kind, problems)
-    return Entry(path.stem, record, doc) if record else None
+    doc = load_yaml(path, problems, access)
+    record = to_record(doc, kind, problems) if doc else None
+    return Entry(path.stem, record, doc) if doc and record else None
 
 
-def _read_mapping(path: Path, kind, problems) -> dict[str, Entry]:
-    doc = load_yaml(path, problems) if path.is_file() else None
+def _read_mapping(path: Path, kind, problems, access: Access) -> dict[str, Entry]:
+    doc = load_yaml(path, problems, access) if path.exists() else None
     if doc is None:
-        if not path.is_file():
+        if not path.exists():
             problems.append(problem_at(path, 1, 1, "missing file; expected a mapping of slug: record"))
         return {}
     if not isinstance(doc.data, dict):
@@ -120,10 +127,10 @@ def _read_mapping(path: Path, kind, problems) -> dict[str, Entry]:
     return out
 
 
-def _read_list(path: Path, kind, problems) -> list[Entry]:
-    if not path.is_file():
+def _read_list(path: Path, kind, problems, access: Access) -> list[Entry]:
+    if not path.exists():
         return []
-    doc = load_yaml(path, problems)
+    doc = load_yaml(path, problems, access)
     if doc is None:
         return []
     if not isinstance(doc.data, list):
@@ -133,21 +140,26 @@ def _read_list(path: Path, kind, problems) -> list[Entry]:
     return [Entry(str(i), r, doc) for i, r in enumerate(records) if r]
 
 
-def _read_folder(folder: Path, kind, problems) -> dict[str, Entry]:
+def _read_folder(folder: Path, kind, problems, access: Access) -> dict[str, Entry]:
     if not folder.is_dir():
         return {}
     entries: dict[str, Entry] = {}
     narratives: dict[str, dict[str, TextFile]] = {}
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as err:
+        problems.append(problem_at(folder, 1, 1, f"cannot read this folder: {err.strerror or err}"))
+        return {}
+    for path in paths:
         if path.name.startswith("."):
             continue
         if m := RECORD.match(path.name):
-            doc = load_yaml(path, problems)
-            record = doc and to_record(doc, kind, problems)
-            if record:
+            doc = load_yaml(path, problems, access)
+            record = to_record(doc, kind, problems) if doc else None
+            if doc and record:
                 entries[m["slug"]] = Entry(m["slug"], record, doc)
         elif m := NARRATIVE.match(path.name):
-            text = load_markdown(path, problems)
+            text = load_markdown(path, problems, access)
             if text:
                 narratives.setdefault(m["slug"], {})[m["audience"] or ""] = text
         else:

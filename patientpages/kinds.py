@@ -72,7 +72,7 @@ CONDITION = Kind(
     template="condition.html",
     label="Types of leukemia",
     index_url="conditions/",
-    index_template="conditions_index.html",
+    index_template="described_index.html",
     reader_label="Type of leukemia",
 )
 TREATMENT_CLASS = Kind(
@@ -96,7 +96,7 @@ HELP = Kind(
     template="article.html",
     label="Help and support",
     index_url="help/",
-    index_template="articles_index.html",
+    index_template="described_index.html",
     reader_label="Help and support",
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import typing
 from dataclasses import dataclass, field
 
 from . import kinds, model
@@ -13,9 +14,15 @@ from .content import Content, Entry
 from .errors import Problem, problem_at
 
 TIERS = ("urgent", "serious", "common")
-# Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome)
+# Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome). Every
+# place Markdown allows a link destination is searched, across line breaks: inline `](kind:slug "title")`,
+# `](<kind:slug>)`, and reference definitions `[label]: kind:slug`; a bare `<kind:slug>` is refused, since
+# Python-Markdown would show it as text.
+LINK_KINDS = "|".join(map(re.escape, kinds.CROSS_LINK_KINDS))
 CROSS_LINK = re.compile(
-    r"\]\(\s*(?P<kind>" + "|".join(map(re.escape, kinds.CROSS_LINK_KINDS)) + r"):(?P<slug>[^)\s]*)\s*\)"
+    rf"(?:(?P<inline>\]\(\s*<?)|(?P<reference>^[ ]{{0,3}}\[[^\]\n]+\]:\s*<?)|<)"
+    rf"(?P<kind>{LINK_KINDS}):(?P<slug>[^\s)>\"']*)",
+    re.M,
 )
 
 
@@ -56,6 +63,7 @@ class SiteGraph:
     condition_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
     class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
     review_due: dict[str, dt.date] = field(default_factory=dict)  # drug slug -> date
+    glossary_ids: dict[str, str] = field(default_factory=dict)  # cross-link slug -> anchor id on the glossary page
 
     def use(self, slug: str, audience: Audience) -> DrugUse | None:
         return self.uses.get((slug, audience))
@@ -64,8 +72,10 @@ class SiteGraph:
         return [a for a in AUDIENCES if (slug, a) in self.uses]
 
     def due(self, record: model.Reviewed) -> dt.date:
-        """When a record's next review is due: its own date, or reviewed + the site's review period."""
-        return record.review_due or _add_months(record.reviewed, self.content.site.record.review_months)
+        """When a record's next review is due: its own date, or reviewed + the site's review period (a date past
+        year 9999 is reported by `link`, so the build stops before any page needs it)."""
+        months = self.content.site.record.review_months
+        return record.review_due or _add_months(record.reviewed, months) or dt.date.max
 
     def class_chain(self, slug: str | None) -> list[str]:
         """The class and the broader ones it is part of, narrowest first (stopping at one that is missing)."""
@@ -88,10 +98,15 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for entry in [*content.classes.values(), *content.drafts.get(kinds.TREATMENT_CLASS.folder, {}).values()]:
         if entry.record.part_of:
             check.ref(entry, kinds.TREATMENT_CLASS.folder, entry.record.part_of, ("part_of",))
+    months = content.site.record.review_months
     for kind in kinds.KINDS:
         for entry in content.of_kind(kind).values():
             _check_changes(entry, problems)
+            _check_review_date(entry, months, problems)
     graph = SiteGraph(content)
+    terms = [g.record.term for g in content.glossary]
+    for term, id_ in zip(terms, glossary_ids(terms), strict=True):
+        graph.glossary_ids.setdefault(anchor(term), id_)
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)
     scratch = SiteGraph(content)  # a draft drug is checked the same way, but adds nothing to the site
@@ -155,6 +170,13 @@ def _check_changes(entry: Entry, problems: list[Problem]) -> None:
             )
 
 
+def _check_review_date(entry: Entry, months: int, problems: list[Problem]) -> None:
+    record = typing.cast(model.Reviewed, entry.record)
+    if record.review_due is None and _add_months(record.reviewed, months) is None:
+        message = f"the next review ({months} months later) would fall after the year 9999; check the date"
+        problems.append(entry.doc.problem(("reviewed",), message))
+
+
 def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> dict[str, list[TierEntry]]:
     return {
         tier: [TierEntry(r.effect, r.note, r.reported_in) for r in [*getattr(base, tier), *getattr(extra, tier)]]
@@ -162,9 +184,12 @@ def _merge_tiers(base: model.SideEffectTiers, extra: model.SideEffectTiers) -> d
     }
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    """`day` plus `months`, on the last day of the month where that day does not exist; None past year 9999."""
     year, month = divmod(day.month - 1 + months, 12)
     target_year, target_month = day.year + year, month + 1
+    if target_year > dt.MAXYEAR:
+        return None
     for d in (day.day, 30, 29, 28):
         try:
             return dt.date(target_year, target_month, d)
@@ -175,7 +200,8 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def _check_class_cycles(content: Content, problems: list[Problem]) -> None:
     for slug, entry in content.classes.items():
-        seen, current = [], slug
+        seen: list[str] = []
+        current: str | None = slug
         while current and current in content.classes and current not in seen:
             seen.append(current)
             current = content.classes[current].record.part_of
@@ -246,19 +272,25 @@ class _Checker:
 
     def cross_links(self, text) -> None:
         glossary = {anchor(g.record.term) for g in self.content.glossary}
-        for number, line in enumerate(text.text.splitlines(), 1):
-            for m in CROSS_LINK.finditer(line):
-                kind, slug = m["kind"], m["slug"]
-                folder = GLOSSARY if kind == kinds.GLOSSARY else kinds.BY_NAME[kind].folder
-                known = glossary if kind == kinds.GLOSSARY else self.targets[folder]
-                if slug in self.content.drafts.get(folder, {}):
-                    self.problems.append(
-                        problem_at(text.path, number, m.start("slug") + 1, f"'{slug}' is a draft, so it has no page")
+        for m in CROSS_LINK.finditer(text.text):
+            kind, slug = m["kind"], m["slug"]
+            before = text.text[: m.start("kind")]
+            where = (before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+            if not (m["inline"] or m["reference"]):
+                self.problems.append(
+                    problem_at(
+                        text.path, *where, f"write this link as [text]({kind}:{slug}); <{kind}:...> is shown as text"
                     )
-                elif slug not in known and slug not in self.content.invalid.get(folder, ()):
-                    self.problems.append(
-                        problem_at(text.path, number, m.start("slug") + 1, unknown(folder, slug, known))
-                    )
+                )
+                continue
+            folder = GLOSSARY if kind == kinds.GLOSSARY else kinds.BY_NAME[kind].folder
+            known = glossary if kind == kinds.GLOSSARY else self.targets[folder]
+            line, column = where
+            if slug in self.content.drafts.get(folder, {}):
+                message = f"'{slug}' is a draft, so it has no page"
+                self.problems.append(problem_at(text.path, line, column + len(kind) + 1, message))
+            elif slug not in known and slug not in self.content.invalid.get(folder, ()):
+                self.problems.append(problem_at(text.path, line, column + len(kind) + 1, unknown(folder, slug, known)))
 
 
 SOURCES, GLOSSARY = "sources", "glossary"  # references into the two shared files, beside the kinds' folders
@@ -276,5 +308,19 @@ def unknown(kind: str, slug: str, known) -> str:
 
 
 def anchor(term: str) -> str:
-    """The id of a glossary term on the glossary page."""
+    """The slug that cross-links use for a glossary term: [CD19](glossary:cd19)."""
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+def glossary_ids(terms: list[str]) -> list[str]:
+    """An id for each term on the glossary page: prefixed, so no term ("Main") can take an id the page layout
+    uses; never empty (a term of punctuation); unique (terms differing only in case)."""
+    ids: list[str] = []
+    for n, term in enumerate(terms, 1):
+        base = f"term-{anchor(term) or n}"
+        id_, count = base, 1
+        while id_ in ids:
+            count += 1
+            id_ = f"{base}-{count}"
+        ids.append(id_)
+    return ids

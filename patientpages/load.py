@@ -6,6 +6,8 @@ and reports every problem it finds in a file rather than stopping at the first.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, problem_at
+from .file_access import Access, read_bytes
 
 Location = tuple[int, int]  # 1-based line and column
 KeyPath = tuple[Any, ...]
@@ -46,11 +49,22 @@ class TextFile:
     text: str
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """Decode as UTF-8, naming the line and column of the first byte that is not."""
-    raw = path.read_bytes()
+# Control characters and the invisible ones that reorder or hide text: no record or narrative needs them, and
+# in a name they publish text that reads differently from what the editor saw (or reversed).
+FORBIDDEN_CHARACTER = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+MAX_DEPTH = 20  # records nest a few levels; far deeper nesting is a mistake (and would exhaust the stack)
+
+
+def read_text(path: Path, problems: list[Problem], access: Access) -> str | None:
+    """Decode as UTF-8 (without a leading byte-order mark), naming the line and column of the first byte that is
+    not UTF-8 and of every forbidden character."""
+    raw = read_bytes(path, access, problems)
+    if raw is None:
+        return None
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
@@ -59,10 +73,26 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
             problem_at(path, line, column, f"file is not UTF-8 text (byte 0x{raw[err.start]:02x}); save it as UTF-8")
         )
         return None
+    found = [
+        problem_at(path, *_line_column(text, m.start()), forbidden_character(m[0]))
+        for m in FORBIDDEN_CHARACTER.finditer(text)
+    ]
+    problems.extend(found)
+    return None if found else text
 
 
-def load_yaml(path: Path, problems: list[Problem]) -> Document | None:
-    text = read_text(path, problems)
+def forbidden_character(char: str) -> str:
+    name = unicodedata.name(char, "control character").lower()
+    return f"invisible or control character U+{ord(char):04X} ({name}) is not allowed; delete it"
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def load_yaml(path: Path, problems: list[Problem], access: Access) -> Document | None:
+    text = read_text(path, problems, access)
     if text is None:
         return None
     if not text.strip():
@@ -73,9 +103,19 @@ def load_yaml(path: Path, problems: list[Problem]) -> Document | None:
         problems.extend(found)
         return None
     try:
+        found = _flow_depth_problems(path, text)
+        if found:
+            problems.extend(found)
+            return None
         node, found = _compose(path, text)
     except yaml.MarkedYAMLError as err:
         problems.append(_syntax_problem(path, err))
+        return None
+    except yaml.reader.ReaderError as err:  # a character YAML cannot hold at all
+        what = (
+            f"character U+{err.character:04X} is not allowed in YAML" if isinstance(err.character, int) else err.reason
+        )
+        problems.append(problem_at(path, *_line_column(text, err.position), f"{what}; delete it"))
         return None
     if found:
         problems.extend(found)
@@ -115,7 +155,7 @@ def _compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
     try:
         return _compose_once(path, text)
     except (_Unusual, yaml.YAMLError):
-        found = _anchor_problems(path, text)
+        found = _structure_problems(path, text)
         return (None, found) if found else (yaml.compose(text, Loader=yaml.SafeLoader), [])
 
 
@@ -150,8 +190,10 @@ def _compose_once(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem
                 documents += 1
                 if documents > 1:
                     raise _Unusual
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                found.append(_anchor_problem(path, event))
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) or getattr(event, "tag", None):
+                raise _Unusual  # anchors, aliases and explicit tags are refused by the slow path, with its messages
+            if len(open_nodes) >= MAX_DEPTH and isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                raise _Unusual  # too deep: the slow path says where
             if isinstance(event, yaml.ScalarEvent):
                 tag = event.tag
                 if tag is None or tag == "!":
@@ -175,20 +217,44 @@ def _compose_once(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem
         loader.dispose()
 
 
-def _anchor_problem(path: Path, event: Any) -> Problem:
-    mark = event.start_mark
-    kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-    return problem_at(
-        path, mark.line + 1, mark.column + 1, f"YAML {kind} ('&' / '*') is not allowed; write the value out in full"
-    )
+_QUOTED_OR_COMMENT = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|(?<=\s))#[^\n]*""", re.M)
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
-def _anchor_problems(path: Path, text: str) -> list[Problem]:
-    # Refuse anchors and aliases outright: records never need them, and an alias bomb could hang the build.
-    out = []
+def _flow_depth_problems(path: Path, text: str) -> list[Problem]:
+    """PyYAML's scanner slows down with the square of bracket nesting ([[[[...), so a deeply nested file is
+    refused from its brackets alone, before YAML reads it. Quoted text and comments are skipped."""
+    blanked = _QUOTED_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    depth = 0
+    for m in _BRACKET.finditer(blanked):
+        depth = depth + 1 if m[0] in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            message = f"nested more than {MAX_DEPTH} levels deep; records need only a few levels"
+            return [problem_at(path, *_line_column(text, m.start()), message)]
+    return []
+
+
+def _structure_problems(path: Path, text: str) -> list[Problem]:
+    """Refuse, before building anything: anchors and aliases (records never need them, and an alias bomb could
+    hang the build); explicit tags (`!!binary`, `!!python/...`: a record is plain text, lists and mappings);
+    and nesting deeper than any record needs."""
+    out: list[Problem] = []
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        here = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                message = f"nested more than {MAX_DEPTH} levels deep; records need only a few levels"
+                return [*out, problem_at(path, *here, message)]
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        if tag := getattr(event, "tag", None):
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            out.append(problem_at(path, *here, f"YAML tag '{shown}' is not allowed; write a plain value"))
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            out.append(_anchor_problem(path, event))
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            out.append(problem_at(path, *here, f"YAML {kind} ('&' / '*') is not allowed; write the value out in full"))
     return out
 
 
@@ -234,7 +300,7 @@ def _build(node: yaml.Node, key_path: KeyPath, doc: Document, problems: list[Pro
 
 def _scalar(node: yaml.Node, doc: Document, problems: list[Problem]) -> Any:
     try:
-        return _constructor.construct_object(node, deep=True)
+        value = _constructor.construct_object(node, deep=True)
     except (ValueError, yaml.YAMLError):
         # e.g. 2026-13-01 looks like a date to YAML but is not one; or a !!python tag SafeLoader refuses.
         if node.tag.endswith(":timestamp"):
@@ -243,13 +309,31 @@ def _scalar(node: yaml.Node, doc: Document, problems: list[Problem]) -> Any:
             what = f"YAML tag '{node.tag}' is not allowed; write a plain value"
         problems.append(problem_at(doc.path, node.start_mark.line + 1, node.start_mark.column + 1, what))
         return None
+    # An escape in a quoted string ("\e", "\u202e") can still make a forbidden character.
+    if isinstance(value, str) and (m := FORBIDDEN_CHARACTER.search(value)):
+        where = (node.start_mark.line + 1, node.start_mark.column + 1)
+        problems.append(problem_at(doc.path, *where, forbidden_character(m[0])))
+        return None
+    return value
 
 
-def load_markdown(path: Path, problems: list[Problem]) -> TextFile | None:
-    text = read_text(path, problems)
+def load_markdown(path: Path, problems: list[Problem], access: Access) -> TextFile | None:
+    text = read_text(path, problems, access)
     if text is None:
         return None
     if not text.strip():
         problems.append(problem_at(path, 1, 1, "file is empty; write the narrative or delete the file"))
         return None
+    # Python-Markdown slows with the square of unclosed link brackets ([[[[... or [x]([x]([x](...): minutes for
+    # a 20 KB file. No narrative needs them nested deeply.
+    depth = 0
+    for m in _MARKDOWN_BRACKET.finditer(text):
+        depth = depth + 1 if m[0] in "[(" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            message = f"brackets nested or left open more than {MAX_DEPTH} deep; close each [ and ( you open"
+            problems.append(problem_at(path, *_line_column(text, m.start()), message))
+            return None
     return TextFile(path, text)
+
+
+_MARKDOWN_BRACKET = re.compile(r"[\[\]()]")

@@ -9,7 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -29,6 +38,8 @@ ConditionSlug = Annotated[Slug, _refers_to("conditions")]
 ClassSlug = Annotated[Slug, _refers_to("classes")]
 SourceSlug = Annotated[Slug, _refers_to("sources")]
 
+# Only a real YYYY-MM-DD date: a bare number would otherwise be read as seconds since 1970.
+Date = Annotated[dt.date, Strict()]
 AudienceSlug = Literal["adult", "child"]  # the Audience values themselves live in audience.py
 
 
@@ -115,6 +126,9 @@ class Site(Record):
     contact: Text = Field(description="Default line telling readers who to contact with questions.")
     review_months: int = Field(12, ge=1, le=60, description="How many months a record stays current after review.")
     handout_paper: Literal["A4", "letter"] = Field("A4", description="Paper size of the handout PDFs.")
+    max_file_kb: int = Field(
+        512, ge=1, le=100_000, description="Largest content file the build reads, in KB; bigger files are refused."
+    )
     clinic: Annotated[Clinic, BeforeValidator(lambda v: {} if v is None else v)] = Field(
         default_factory=Clinic,
         description="Optional clinic details printed on handouts. Leave them out for blank write-in lines.",
@@ -143,15 +157,15 @@ class Source(Record):
 
 
 class Change(Record):
-    date: dt.date = Field(description="When the change was made (on or before the record's reviewed date).")
+    date: Date = Field(description="When the change was made (on or before the record's reviewed date).")
     what: Text = Field(description="One plain sentence a reader can follow, e.g. 'Added the brand name Kymriah.'")
 
 
 class Reviewed(PageRecord):
     """A record readers rely on: the page shows when it was last checked and when it is next due."""
 
-    reviewed: dt.date = Field(description="Date the record was last checked against its sources.")
-    review_due: dt.date | None = Field(None, description="Defaults to reviewed + site review_months.")
+    reviewed: Date = Field(description="Date the record was last checked against its sources.")
+    review_due: Date | None = Field(None, description="Defaults to reviewed + site review_months.")
     changes: list[Change] = Field(
         default_factory=list,
         description="What changed for readers, newest first or in any order: shown under 'What changed' on the "

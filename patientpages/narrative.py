@@ -11,8 +11,12 @@ from collections.abc import Callable
 
 import markdown
 import nh3
+from markdown.treeprocessors import Treeprocessor
 
-from .link import CROSS_LINK
+from .link import LINK_KINDS
+
+_TARGET = re.compile(rf"\s*<?\s*(?P<kind>{LINK_KINDS}):(?P<slug>\S*?)\s*>?\s*")
+Resolve = Callable[[str, str], str]
 
 ALLOWED_TAGS = {
     "h2",
@@ -38,20 +42,34 @@ ALLOWED_TAGS = {
 }
 
 
-def _markdown() -> markdown.Markdown:
+class _CrossLinks(Treeprocessor):
+    """Resolve `drug:slug`-style destinations after Markdown has parsed the links, so every link form it
+    allows (inline, titled, <angle>, reference-style, wrapped over lines) is resolved the same way."""
+
+    resolve: Resolve = staticmethod(lambda kind, slug: "")
+
+    def run(self, root):
+        for a in root.iter("a"):
+            if m := _TARGET.fullmatch(a.get("href", "")):
+                a.set("href", self.resolve(m["kind"], m["slug"]))
+
+
+def _markdown() -> tuple[markdown.Markdown, _CrossLinks]:
     md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
     # Without these two, Python-Markdown passes raw HTML blocks and inline tags straight through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    return md
+    cross_links = _CrossLinks(md)
+    md.treeprocessors.register(cross_links, "cross_links", 0)
+    return md, cross_links
 
 
-_MD = _markdown()
+_MD, _CROSS_LINKS = _markdown()
 
 
-def to_html(text: str, resolve: Callable[[str, str], str], shift_headings: int = 0) -> str:
+def to_html(text: str, resolve: Resolve, shift_headings: int = 0) -> str:
     """Render a narrative. `resolve(kind, slug)` turns a cross-link into a relative URL."""
-    text = CROSS_LINK.sub(lambda m: f"]({resolve(m['kind'], m['slug'])})", text)
+    _CROSS_LINKS.resolve = resolve
     html = _MD.reset().convert(text)
     if shift_headings:
         html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + shift_headings, 6)}>", html)

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
 
 from . import kinds
 from .content import read_content
 from .errors import BuildFailed, Problem
+from .file_access import Access, links_outside
+from .kinds import handout_url
 from .link import SiteGraph, link
+from .page_checks import page_problems
 from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
 from .reading import reading_grade
@@ -23,7 +24,7 @@ from .rules import content_warnings
 from .site_files import site_files
 from .terms import glossary_linker
 from .views import Link
-from .write import copy_static, staged, write_file
+from .write import copy_static, output_lock, refuse_unsafe_output, staged, write_file
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,10 @@ Extra = Callable[[BuildResult, Path, Paths, Progress], list[str]]
 def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
     """Load, validate and link everything; raise with every problem found before any page is planned."""
     problems: list[Problem] = []
-    graph = link(read_content(paths.content, problems), problems)
+    access = Access.of(paths.content, paths.templates, paths.static)
+    for folder in (paths.templates, paths.static):
+        problems += links_outside(folder, access)
+    graph = link(read_content(paths.content, problems, (paths.templates, paths.static)), problems)
     if problems:
         raise BuildFailed(problems)
     return graph, plan(graph)
@@ -86,8 +90,11 @@ def render_all(
                 html[page.output] = text
                 for term_id in used:
                     used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
-        except jinja2.TemplateError as err:
-            problems.append(template_problem(err, paths.templates / page.template, page.output))
+        except Exception as err:
+            problem = template_problem(err, paths.templates / page.template, page.output)
+            if problem is None:
+                raise
+            problems.append(problem)
         if n % 25 == 0:
             progress(f"rendered {n}/{len(pages)} pages")
     if problems:
@@ -100,24 +107,41 @@ def _audience_label(page: Page) -> str:
 
 
 def build(
-    paths: Paths, *, write: bool = True, extras: list[Extra] = (), progress: Progress = lambda _: None
+    paths: Paths, *, write: bool = True, extras: Sequence[Extra] = (), progress: Progress = lambda _: None
 ) -> BuildResult:
     started = time.perf_counter()
+    if write:
+        refuse_unsafe_output(
+            paths.out, {"content": paths.content, "templates": paths.templates, "static": paths.static}
+        )
     graph, pages = load_site(paths)
     progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
     result = BuildResult(graph, pages, render_all(paths, graph, pages, progress=progress))
+    machine_files = site_files(pages, graph.content.site.record)
+    found = page_problems(result.html, _all_files(paths, result, machine_files), paths.out)
+    if found:
+        raise BuildFailed(found)
     result.warnings = content_warnings(graph)
     result.grades = {out: reading_grade(text) for out, text in result.html.items()}
     if write:
-        with staged(paths.out) as staging:
+        with output_lock(paths.out), staged(paths.out) as staging:
             for out, text in result.html.items():
                 write_file(staging, out, text)
             copy_static(paths.static, staging)
             write_file(staging, "_headers", HEADERS_FILE_TEXT)
-            for name, text in site_files(pages, graph.content.site.record).items():
+            for name, text in machine_files.items():
                 write_file(staging, name, text)
             for extra in extras:
                 result.extra_outputs += extra(result, staging, paths, progress)
             result.files_written = sum(1 for p in staging.rglob("*") if p.is_file())
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _all_files(paths: Paths, result: BuildResult, machine_files: dict[str, str]) -> set[str]:
+    """Every file the finished site will hold, including the handouts made after the pages."""
+    files = {*result.html, *machine_files, "_headers"}
+    if paths.static.is_dir():
+        files |= {"static/" + p.relative_to(paths.static).as_posix() for p in paths.static.rglob("*") if p.is_file()}
+    files |= {handout_url(slug, audience) for slug, audience in result.graph.uses}
+    return files

@@ -11,15 +11,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import cast
 
 from . import kinds, model, pictures
 from .audience import AUDIENCES, BY_SLUG, Audience
 from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
-from .link import TIERS, SiteGraph, anchor
-from .model import Drug, voiced, voices
+from .link import TIERS, SiteGraph, glossary_ids
+from .model import voiced, voices
 from .pictures import Drawing
 from .views import (
     ArticleView,
@@ -209,7 +208,8 @@ def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
 
 def _glossary(graph: SiteGraph) -> Page:
     c = graph.content
-    terms = sorted(((anchor(g.record.term), g.record) for g in c.glossary), key=lambda t: t[1].term.lower())
+    ids = glossary_ids([g.record.term for g in c.glossary])
+    terms = sorted(zip(ids, (g.record for g in c.glossary), strict=True), key=lambda t: t[1].term.lower())
     letters: dict[str, list[tuple[str, model.GlossaryTerm]]] = {}
     for term_id, term in terms:
         first = term.term[:1].upper()
@@ -399,7 +399,8 @@ def _label_once(tier: Tier) -> Tier:
 
 def _call_now(tiers: list[Tier]) -> tuple[SignGroup, ...]:
     """The boxed signs: each urgent or serious side effect's own call-right-away signs, each sign once."""
-    groups, shown = [], set()
+    groups: list[SignGroup] = []
+    shown: set[str] = set()
     for effect in (e for t in tiers if t.tier != "common" for e in t.effects):
         signs = tuple(s for s in effect.call_right_away if s.lower() not in shown)
         shown.update(s.lower() for s in signs)
@@ -413,7 +414,7 @@ def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...
     then the same condition, each by name. A page stays small however many drugs the site holds; the class
     and condition pages, linked beside the list, list them all."""
     drugs = graph.content.drugs
-    drug = cast(Drug, drugs[slug].record)
+    drug = drugs[slug].record
     use = graph.use(slug, audience)
     assert use is not None
     same_class = set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, []))  # and narrower kinds
@@ -422,7 +423,7 @@ def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...
     links = dict(zip(candidates, _drug_links(graph, candidates, audience), strict=True))
 
     def closeness(other: str) -> tuple:
-        exact = cast(Drug, drugs[other].record).treatment_class == drug.treatment_class
+        exact = drugs[other].record.treatment_class == drug.treatment_class
         return (0 if exact else 1 if other in same_class else 2, links[other].title.lower(), other)
 
     return tuple(links[other] for other in sorted(candidates, key=closeness)[:RELATED_LIMIT])
@@ -478,7 +479,7 @@ def _record_page(
 
 def _plain(value: object) -> str:
     """A field's text for a page that speaks to everyone: the shared text, or the first audience's."""
-    return next((text for _, text in voices(value) if text), "")
+    return next((str(text) for _, text in voices(value) if text), "")
 
 
 def _drug_description(view: DrugView) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,21 @@ def sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?" else text + "."
 
 
-def template_problem(err: jinja2.TemplateError, template: Path, what: str) -> Problem:
-    """A template mistake is the editor's to fix too: name the template file and line."""
-    name = getattr(err, "filename", None) or template
+def template_problem(err: Exception, template: Path, what: str) -> Problem | None:
+    """A template mistake is the editor's to fix too: name the template file and line. A runtime error
+    (`{{ 1 // 0 }}`, text + number) is placed by the template's own frame in the traceback, which Jinja
+    rewrites to the template's file and line; an error with no such frame is not a template mistake (None)."""
+    if isinstance(err, jinja2.TemplateError):
+        name = getattr(err, "filename", None) or template
+        return problem_at(
+            name, getattr(err, "lineno", None) or 1, 1, f"template error while rendering {what}: {err.message}"
+        )
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.endswith(".py")]
+    if not frames:
+        return None
+    frame = frames[-1]
     return problem_at(
-        name, getattr(err, "lineno", None) or 1, 1, f"template error while rendering {what}: {err.message}"
+        frame.filename, frame.lineno or 1, 1, f"template error while rendering {what}: {type(err).__name__}: {err}"
     )
 
 
@@ -62,7 +73,7 @@ def cross_link_url(graph: SiteGraph, page: Page, kind: str, slug: str) -> str:
     """Where `[text](kind:slug)` in a narrative leads, from the site root. A drug link goes to the page for
     the reader's own audience where the drug has one."""
     if kind == kinds.GLOSSARY:
-        return kinds.glossary_term_url(slug)
+        return kinds.glossary_term_url(graph.glossary_ids.get(slug, slug))
     registered = kinds.BY_NAME[kind]
     if registered is kinds.DRUG:
         audiences = graph.audiences_of(slug)

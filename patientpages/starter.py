@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .errors import Refused
 from .model import SLUG_PATTERN
 
 # Begins every placeholder sentence, so a forgotten one is found however the rest of it was edited.
@@ -115,13 +116,13 @@ STARTERS: dict[str, tuple[str, str, str]] = {
 
 def new_record(content: Path, kind: str, slug: str) -> Path:
     if not re.fullmatch(SLUG_PATTERN, slug):
-        raise ValueError(
+        raise Refused(
             f"'{slug}' is not a valid slug: use the name in lower case with hyphens, like 'inotuzumab-ozogamicin'"
         )
     folder, schema, text = STARTERS[kind]
     path = content / folder / f"{slug}.yaml"
     if path.exists():
-        raise FileExistsError(f"{path} already exists; edit it instead")
+        raise Refused(f"{path} already exists; edit it instead")
     name = slug.replace("-", " ").capitalize()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text.format(name=name, schema=schema, mark=STARTER_MARK), encoding="utf-8")

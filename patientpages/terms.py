@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .link import SiteGraph, anchor
+from .link import SiteGraph, glossary_ids
 
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*?)(/?)>", re.S)
@@ -97,5 +97,6 @@ class TermLinker:
 
 def glossary_linker(graph: SiteGraph) -> TermLinker:
     """A linker for every term of the site's glossary and its other spellings."""
-    terms = [Term(anchor(g.record.term), (g.record.term, *g.record.also)) for g in graph.content.glossary]
-    return TermLinker(terms)
+    records = [g.record for g in graph.content.glossary]
+    ids = glossary_ids([r.term for r in records])
+    return TermLinker([Term(id_, (r.term, *r.also)) for id_, r in zip(ids, records, strict=True)])

@@ -60,15 +60,15 @@ def test_first_use_of_a_term_links_to_its_glossary_entry(fixture_site):
     # "It targets CD19" (what it is), then "helps T cells find the leukemia" (how it works); each once only,
     # though both words come again further down the page.
     assert [(a.get_text(), a["href"]) for a in terms] == [
-        ("CD19", "../../glossary/#cd19"),
-        ("T cells", "../../glossary/#t-cells"),
+        ("CD19", "../../glossary/#term-cd19"),
+        ("T cells", "../../glossary/#term-t-cells"),
     ]
     assert main.find("a", class_="term").find_parent(["h1", "h2", "h3", "section"], class_="call-now") is None
 
 
 def test_glossary_lists_the_pages_that_use_each_term(fixture_site):
     glossary = fixture_site.soup("glossary/")
-    entry = glossary.find("dt", id="t-cells").find_next_sibling("dd")
+    entry = glossary.find("dt", id="term-t-cells").find_next_sibling("dd")
     used = {a["href"] for a in entry.select(".used-on a")}
     assert "../adults/alphamab/" in used
     letters = [a.get_text() for a in glossary.select("nav.letters a")]

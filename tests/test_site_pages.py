@@ -159,13 +159,13 @@ def test_markdown_cross_links_resolve_for_the_page_audience(fixture_site):
     hrefs = {a.get_text(strip=True): a["href"] for a in narrative.find_all("a")}
     assert hrefs["CRS"] == "../../side-effects/crs/"
     assert hrefs["betanib"] == "../../adults/betanib/"
-    assert hrefs["glossary entry for CD19"] == "../../glossary/#cd19"
+    assert hrefs["glossary entry for CD19"] == "../../glossary/#term-cd19"
     assert hrefs["the class"] == "../../treatments/test-antibody/"
 
 
 def test_glossary_terms_have_anchors(fixture_site):
     soup = fixture_site.soup("glossary/")
-    assert soup.find("dt", id="cd19") and soup.find("dt", id="t-cells")
+    assert soup.find("dt", id="term-cd19") and soup.find("dt", id="term-t-cells")
 
 
 def test_every_page_works_on_a_phone_and_loads_nothing_from_elsewhere(fixture_site):

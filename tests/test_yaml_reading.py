@@ -10,6 +10,7 @@ import yaml
 from conftest import FIXTURE, PROJECT
 
 from patientpages import load
+from patientpages.file_access import Access
 
 FILES = sorted((PROJECT / "content").rglob("*.yaml")) + sorted(FIXTURE.rglob("*.yaml"))
 ODD = {
@@ -28,7 +29,7 @@ def read(path: Path, text: str, fast: bool, monkeypatch) -> tuple:
     monkeypatch.setattr(load, "_FastLoader", yaml.CSafeLoader if fast else yaml.SafeLoader)
     path.write_text(text, encoding="utf-8")
     problems: list = []
-    doc = load.load_yaml(path, problems)
+    doc = load.load_yaml(path, problems, Access.of(path.parent))
     return (doc and (doc.data, doc.positions, doc.key_positions)), problems
 
 
@@ -43,7 +44,7 @@ def test_anchors_are_refused_where_they_stand(tmp_path):
     path = tmp_path / "record.yaml"
     path.write_text(ODD["anchor and alias"])
     problems: list = []
-    assert load.load_yaml(path, problems) is None
+    assert load.load_yaml(path, problems, Access.of(path.parent)) is None
     assert [(p.line, p.column, p.message.split(" (")[0]) for p in problems] == [
         (1, 4, "YAML anchor"),
         (3, 8, "YAML alias"),

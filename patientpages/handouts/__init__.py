@@ -104,9 +104,11 @@ def write_handouts(
         for edition in editions:
             try:
                 html = render_html(env, page, result, large_print=edition.large_print, clinic=clinic)
-            except jinja2.TemplateError as err:
-                what = f"the {view.slug} handout"
-                raise BuildFailed([template_problem(err, paths.templates / TEMPLATE, what)]) from err
+            except Exception as err:
+                problem = template_problem(err, paths.templates / TEMPLATE, f"the {view.slug} handout")
+                if problem is None:
+                    raise
+                raise BuildFailed([problem]) from err
             output = kinds.handout_url(view.slug, view.audience, edition if edition.suffix else None)
             size = paper_size(edition.paper)
             key = cache_key(html, css, size + ("-large" if edition.large_print else ""))
