@@ -191,13 +191,16 @@ def _clinic_handouts(paths: Paths, clinic_file: Path) -> int:
     written to paths.out as a whole (a failed run leaves the folder as it was)."""
     from . import model
     from .errors import Problem
+    from .file_access import Access
     from .handouts import write_handouts
     from .load import load_yaml
     from .records import to_record
     from .write import staged
 
     problems: list[Problem] = []
-    doc = load_yaml(clinic_file.resolve(), problems)
+    # The clinic file is named on the command line: it may be read wherever it is, like nothing else.
+    clinic_file = clinic_file.resolve()
+    doc = load_yaml(clinic_file, problems, Access.of(clinic_file.parent))
     clinic = to_record(doc, model.Clinic, problems) if doc else None
     if problems or clinic is None:
         raise BuildFailed(problems)
