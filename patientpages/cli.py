@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildFailed, Refused, printable
-from .pipeline import Paths, build
+from .pipeline import BuildCancelled, Builder, Paths, build
 from .report import strict_problems, summary, write_json
 from .starter import STARTERS
 
@@ -55,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--no-handouts", action="store_true", help="skip the handout PDFs (faster while writing)")
     c = sub.add_parser("check", parents=[common], help="validate everything without writing the site")
     c.add_argument(
         "--strict",
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "build":
             return _build(paths, verbose=args.verbose, handouts=not args.no_handouts)
         if command == "serve":
-            return _serve(paths, args.host, args.port)
+            return _serve(paths, args.host, args.port, handouts=not args.no_handouts)
         if command == "check":
             return _check(paths, strict=args.strict)
         if command == "new":
@@ -177,7 +180,8 @@ def _relative(text: str) -> str:
 
 def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int:
     today = dt.date.today()
-    result = build(paths, extras=build_extras(handouts=handouts), progress=print)
+    # A progress bar only on a terminal; plain lines in logs and CI.
+    result = build(paths, extras=build_extras(handouts=handouts), progress=print, bar=sys.stderr.isatty())
     _print_warnings(result)
     print(summary(result, today, verbose=verbose))
     write_json(result, paths.out.with_name("build-report.json"), today)
@@ -194,8 +198,8 @@ def _clinic_handouts(paths: Paths, clinic_file: Path) -> int:
     from .file_access import Access
     from .handouts import write_handouts
     from .load import load_yaml
+    from .outputs import SiteOutputs
     from .records import to_record
-    from .write import staged
 
     problems: list[Problem] = []
     # The clinic file is named on the command line: it may be read wherever it is, like nothing else.
@@ -205,8 +209,9 @@ def _clinic_handouts(paths: Paths, clinic_file: Path) -> int:
     if problems or clinic is None:
         raise BuildFailed(problems)
     result = build(paths, write=False)
-    with staged(paths.out) as staging:
-        written = write_handouts(result, staging, paths, print, clinic=clinic, lists=False)
+    outputs = SiteOutputs(paths.out, None)  # no previous build: commit() replaces the folder as a whole
+    written = write_handouts(result, outputs, paths, print, clinic=clinic, lists=False)
+    outputs.commit()
     print(f"Wrote {len(written)} handouts for {clinic.name or clinic_file.name} to {_relative(str(paths.out))}/")
     return 0
 
@@ -246,29 +251,47 @@ def _check(paths: Paths, *, strict: bool) -> int:
     return 0
 
 
-def _serve(paths: Paths, host: str, port: int) -> int:
+def _serve(paths: Paths, host: str, port: int, *, handouts: bool = True) -> int:
     import functools
 
-    from .handouts import write_handouts
     from .serve import serve
 
-    # Only the default handout edition while editing: a save should show within seconds. `build` writes all.
-    extras = [*build_extras(handouts=False), functools.partial(write_handouts, default_only=True)]
+    extras = build_extras(handouts=False)
+    if handouts:
+        from .handouts import write_handouts
 
-    def rebuild() -> bool:
+        # Only the default handout edition while editing: a save should show within seconds. `build` writes all.
+        extras.append(functools.partial(write_handouts, default_only=True))
+    builder = Builder(paths, extras=extras)  # kept in memory: each save rebuilds only what changed
+
+    def rebuild(pages_ready: Callable[[], None], newer_save: Callable[[], bool]) -> list[str]:
+        """Rebuild the pages, call `pages_ready` (the open page reloads), then make the handout PDFs, which
+        take a second each, unless another save came in meanwhile (the next rebuild makes them). Return the
+        problems (the open page's overlay lists them); none if it built."""
         try:
-            result = build(paths, extras=extras)
+            result = builder.build(extras=False)
+            pages_ready()
+            if handouts:
+                time.sleep(0.2)  # let the browser fetch its reloaded page before the PDFs take the processor
+                if newer_save():
+                    return []
+                result = builder.build(cancelled=newer_save)
             _print_warnings(result)
             print(summary(result, dt.date.today()))
-            return True
+            return []
+        except BuildCancelled:
+            return []
         except BuildFailed as failed:
             _report_failure(failed, paths)
+            problems = [_relative(str(p)) for p in failed.problems]
         except Refused as refused:
             print(f"error: {refused}", file=sys.stderr)
+            problems = [f"error: {refused}"]
         except Exception as err:  # the server keeps running; the editor can still report the bug
             _report_bug(err, debug=True)
+            problems = [f"internal error: {type(err).__name__}: {err}"]
         print("Still serving the last good site.", file=sys.stderr)
-        return False
+        return problems
 
     watch = [str(paths.content), str(paths.templates), str(paths.static)]
     serve(rebuild, str(paths.out), watch, host, port)

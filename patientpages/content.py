@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from . import kinds, model
+from .build_cache import FileMemo
 from .errors import BuildFailed, Problem, problem_at
 from .file_access import Access
 from .load import Document, TextFile, load_markdown, load_yaml
@@ -21,6 +23,7 @@ RECORD = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 
 
 R = TypeVar("R", bound=model.Record, covariant=True)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -74,18 +77,22 @@ class Content:
         return sorted(set(out))
 
 
-def read_content(root: Path, problems: list[Problem], readable: tuple[Path, ...] = ()) -> Content:
+def read_content(
+    root: Path, problems: list[Problem], readable: tuple[Path, ...] = (), memo: FileMemo | None = None
+) -> Content:
     """Read every file, adding each problem found to `problems`; the valid records are returned so that the
-    link stage can report its problems in the same run. Files may be symlinks only into `root` or `readable`."""
+    link stage can report its problems in the same run. Files may be symlinks only into `root` or `readable`.
+    With a `memo`, files whose bytes are unchanged since the last read are not parsed again."""
     if not root.is_dir():
         raise BuildFailed([problem_at(root, 1, 1, "content folder not found")])
-    site = _read_single(root / kinds.SITE_FILE, model.Site, problems, Access.of(root, *readable))
+    read = _Reader(memo)
+    site = _read_single(root / kinds.SITE_FILE, model.Site, problems, Access.of(root, *readable), read)
     if site is None:
         raise BuildFailed(problems)  # every later stage needs the site settings
     access = Access.of(root, *readable, max_kb=typing.cast(model.Site, site.record).max_file_kb)
-    sources = _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems, access)
-    glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems, access)
-    folders = {name: _read_folder(root / name, kind, problems, access) for name, kind in FOLDERS.items()}
+    sources = _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems, access, read)
+    glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems, access, read)
+    folders = {name: _read_folder(root / name, kind, problems, access, read) for name, kind in FOLDERS.items()}
     invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name]) for name in FOLDERS}
     drafts = {
         name: {s: e for s, e in entries.items() if getattr(e.record, "draft", False)}
@@ -98,17 +105,56 @@ def read_content(root: Path, problems: list[Problem], readable: tuple[Path, ...]
     return Content(root, site, sources, glossary, folders, invalid, drafts)
 
 
-def _read_single(path: Path, kind, problems, access: Access) -> Entry | None:
+class _Reader:
+    """Parses one file, or hands back last build's result for it where the memo has one."""
+
+    def __init__(self, memo: FileMemo | None):
+        self.memo = memo
+
+    def __call__(
+        self, path: Path, kind, access: Access, problems: list[Problem], parse: Callable[[list[Problem]], T]
+    ) -> T:
+        if self.memo is None:
+            return parse(problems)
+        return self.memo.read(path, f"{parse.__name__}:{kind.__name__}", access.max_bytes, problems, parse)
+
+
+def _record_file(path: Path, kind, access: Access, slug: str, read: _Reader, problems: list[Problem]) -> Entry | None:
+    def record_file(found: list[Problem]) -> Entry | None:
+        doc = load_yaml(path, found, access)
+        record = doc and to_record(doc, kind, found)
+        return Entry(slug, record, doc) if doc and record else None
+
+    return read(path, kind, access, problems, record_file)
+
+
+def _narrative_file(path: Path, access: Access, read: _Reader, problems: list[Problem]) -> TextFile | None:
+    def narrative_file(found: list[Problem]) -> TextFile | None:
+        return load_markdown(path, found, access)
+
+    return read(path, TextFile, access, problems, narrative_file)
+
+
+def _read_single(path: Path, kind, problems, access: Access, read: _Reader) -> Entry | None:
     if not path.exists():
         problems.append(problem_at(path, 1, 1, f"missing file; expected the {kind.__name__.lower()} settings"))
         return None
+    return _record_file(path, kind, access, path.stem, read, problems)
+
+
+def _read_mapping(path: Path, kind, problems, access: Access, read: _Reader) -> dict[str, Entry]:
+    if not path.exists():
+        problems.append(problem_at(path, 1, 1, "missing file; expected a mapping of slug: record"))
+        return {}
+
+    def mapping_file(found: list[Problem]) -> dict[str, Entry]:
+        return _mapping(path, kind, found, access)
+
+    return read(path, kind, access, problems, mapping_file)
+
+
+def _mapping(path: Path, kind, problems, access: Access) -> dict[str, Entry]:
     doc = load_yaml(path, problems, access)
-    record = to_record(doc, kind, problems) if doc else None
-    return Entry(path.stem, record, doc) if doc and record else None
-
-
-def _read_mapping(path: Path, kind, problems, access: Access) -> dict[str, Entry]:
-    doc = load_yaml(path, problems, access) if path.exists() else None
     if doc is None:
         if not path.exists():
             problems.append(problem_at(path, 1, 1, "missing file; expected a mapping of slug: record"))
@@ -127,9 +173,17 @@ def _read_mapping(path: Path, kind, problems, access: Access) -> dict[str, Entry
     return out
 
 
-def _read_list(path: Path, kind, problems, access: Access) -> list[Entry]:
+def _read_list(path: Path, kind, problems, access: Access, read: _Reader) -> list[Entry]:
     if not path.exists():
         return []
+
+    def list_file(found: list[Problem]) -> list[Entry]:
+        return _list(path, kind, found, access)
+
+    return read(path, kind, access, problems, list_file)
+
+
+def _list(path: Path, kind, problems, access: Access) -> list[Entry]:
     doc = load_yaml(path, problems, access)
     if doc is None:
         return []
@@ -140,7 +194,7 @@ def _read_list(path: Path, kind, problems, access: Access) -> list[Entry]:
     return [Entry(str(i), r, doc) for i, r in enumerate(records) if r]
 
 
-def _read_folder(folder: Path, kind, problems, access: Access) -> dict[str, Entry]:
+def _read_folder(folder: Path, kind, problems, access: Access, read: _Reader) -> dict[str, Entry]:
     if not folder.is_dir():
         return {}
     entries: dict[str, Entry] = {}
@@ -154,12 +208,11 @@ def _read_folder(folder: Path, kind, problems, access: Access) -> dict[str, Entr
         if path.name.startswith("."):
             continue
         if m := RECORD.match(path.name):
-            doc = load_yaml(path, problems, access)
-            record = to_record(doc, kind, problems) if doc else None
-            if doc and record:
-                entries[m["slug"]] = Entry(m["slug"], record, doc)
+            entry = _record_file(path, kind, access, m["slug"], read, problems)
+            if entry:
+                entries[m["slug"]] = entry
         elif m := NARRATIVE.match(path.name):
-            text = load_markdown(path, problems, access)
+            text = _narrative_file(path, access, read, problems)
             if text:
                 narratives.setdefault(m["slug"], {})[m["audience"] or ""] = text
         else:

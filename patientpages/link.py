@@ -219,6 +219,8 @@ class _Checker:
         self.problems = problems
         self.targets: dict[str, dict[str, Entry]] = {k.folder: content.of_kind(k) for k in kinds.KINDS}
         self.targets[SOURCES] = content.sources
+        # Once, not per narrative: with hundreds of narratives this set was most of the link stage's time.
+        self.glossary = {anchor(g.record.term) for g in content.glossary}
 
     def ref(self, entry: Entry, kind: str, slug: str, key_path: tuple) -> bool:
         known = self.targets[kind]
@@ -271,7 +273,7 @@ class _Checker:
             self.cross_links(text)
 
     def cross_links(self, text) -> None:
-        glossary = {anchor(g.record.term) for g in self.content.glossary}
+        glossary = self.glossary
         for m in CROSS_LINK.finditer(text.text):
             kind, slug = m["kind"], m["slug"]
             before = text.text[: m.start("kind")]

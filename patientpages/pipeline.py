@@ -1,30 +1,40 @@
 """The build, top to bottom: load → model → link → plan → render → write. Nothing is written until every
-page has rendered, and site/ is replaced only when the whole build succeeded."""
+page has rendered, and site/ changes only when the whole build succeeded.
+
+A `Builder` remembers what the last good build read (build_cache.py), so a rebuild re-reads only changed files,
+renders again only the pages whose reads changed, and writes only the files whose bytes changed (outputs.py).
+Everything is still loaded, checked and linked as a whole, so every problem is reported every time."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import kinds
+from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .file_access import Access, links_outside
 from .kinds import handout_bundle_url, handout_editions, handout_url
 from .link import SiteGraph, link
+from .outputs import SiteOutputs, finish_interrupted_commit
 from .page_checks import page_problems
+from .parallel import render_pages
 from .plan import Page, plan
 from .policy import HEADERS_FILE_TEXT
-from .reading import reading_grade
-from .render import environment, render, root_of, template_problem
+from .render import cross_link_url, environment
 from .rules import content_warnings
 from .site_files import site_files
-from .terms import glossary_linker
+from .terms import TermLinker, glossary_linker
 from .views import Link
-from .write import copy_static, output_lock, refuse_unsafe_output, staged, write_file
+from .write import output_lock, refuse_unsafe_output
 
 
 @dataclass(frozen=True)
@@ -43,104 +53,345 @@ class Paths:
 class BuildResult:
     graph: SiteGraph
     pages: list[Page]
-    html: dict[str, str] = field(default_factory=dict)  # output path -> HTML
+    html: dict[str, str] = field(default_factory=dict)  # output path -> HTML, for the pages rendered this time
     grades: dict[str, float | None] = field(default_factory=dict)
     seconds: float = 0.0
     files_written: int = 0
     extra_outputs: list[str] = field(default_factory=list)
+    reused: int = 0  # pages whose reads were unchanged, so their file in site/ was kept
+    removed: int = 0  # pages of the last build that are gone (a record removed)
+    previous: BuildState = field(default_factory=BuildState)  # what the last good build recorded
+    state: BuildState = field(default_factory=BuildState)  # what this build records
+    templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source
+    env: jinja2.Environment | None = None  # the build's Jinja environment, for extras to render with too
+    cancelled: Callable[[], bool] = lambda: False  # extras check it between slow steps (see BuildCancelled)
+
+    @property
+    def rendered(self) -> int:
+        return len(self.html)
+
+    def __getstate__(self) -> dict:
+        # The Jinja environment and the cancel check belong to the running build; a stored result (a test
+        # sharing one build across processes) keeps what was built.
+        return {k: v for k, v in self.__dict__.items() if k not in ("env", "cancelled")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, env=None, cancelled=lambda: False)
+
     warnings: list[Problem] = field(default_factory=list)  # content rules (rules.py): errors under --strict
 
     def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
         return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
 
 
+class BuildCancelled(Exception):
+    """A newer save made this build pointless; it stopped before writing anything."""
+
+
 Progress = Callable[[str], None]
-# Later stages (handout PDFs) plug in here: each gets the result and the staging folder, returns files written.
-Extra = Callable[[BuildResult, Path, Paths, Progress], list[str]]
+# Later stages (handout PDFs) plug in here: each gets the result and the site's outputs, returns the files it put.
+Extra = Callable[[BuildResult, SiteOutputs, Paths, Progress], list[str]]
 
 
-def load_site(paths: Paths) -> tuple[SiteGraph, list[Page]]:
+def load_site(paths: Paths, memo: FileMemo | None = None) -> tuple[SiteGraph, list[Page]]:
     """Load, validate and link everything; raise with every problem found before any page is planned."""
     problems: list[Problem] = []
     access = Access.of(paths.content, paths.templates, paths.static)
     for folder in (paths.templates, paths.static):
         problems += links_outside(folder, access)
-    graph = link(read_content(paths.content, problems, (paths.templates, paths.static)), problems)
+    graph = link(read_content(paths.content, problems, (paths.templates, paths.static), memo), problems)
     if problems:
         raise BuildFailed(problems)
     return graph, plan(graph)
 
 
-def render_all(
-    paths: Paths, graph: SiteGraph, pages: list[Page], *, progress: Progress = lambda _: None
-) -> dict[str, str]:
-    """Render every page. The glossary comes last: its entries list the pages that use each term, which is
-    known only once those pages have been rendered with their glossary links."""
-    env = environment(paths.templates)
-    linker = glossary_linker(graph)
-    html, problems = {}, []
-    used_by: dict[str, list[Link]] = {}
-    ordered = sorted(pages, key=lambda p: p.kind == "glossary")
-    for n, page in enumerate(ordered, 1):
+def build(
+    paths: Paths,
+    *,
+    write: bool = True,
+    extras: Sequence[Extra] = (),
+    progress: Progress = lambda _: None,
+    bar: bool = False,
+) -> BuildResult:
+    """One build from the command line: incremental from the cache beside the output folder when there is one.
+    `bar` draws a progress bar (on a terminal) instead of progress lines."""
+    builder = Builder(paths, extras=extras, cached=write)
+    builder.bar = bar
+    return builder.build(write=write, progress=progress)
+
+
+class Builder:
+    """Builds one site again and again. The dev server keeps one in memory; `build` loads one from the cache."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        extras: Sequence[Extra] = (),
+        cached: bool = True,
+        workers: int | None = None,
+        stays_loaded: bool = False,
+    ):
+        """`stays_loaded`: the Builder will be asked again and again (the dev server), so it notes the input
+        files before each build and answers a save that changed nothing at once."""
+        self.paths = paths
+        self.extras = list(extras)
+        self.cached = cached
+        self.workers = workers
+        self.state = BuildState.load(paths.out) if cached else BuildState()
+        self.bar = False  # a progress bar on the terminal, rather than progress lines
+        self.env = environment(paths.templates)  # kept: templates are compiled once, and again when they change
+        self.inputs = InputFiles((paths.content, paths.templates, paths.static))
+        self.stays_loaded = stays_loaded
+        self.last: tuple[BuildResult, dict[str, tuple[tuple, str]], bool] | None = None  # result, inputs, extras
+
+    def build(
+        self,
+        *,
+        write: bool = True,
+        extras: bool = True,
+        progress: Progress = lambda _: None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> BuildResult:
+        """Build, or rebuild what changed. With `extras` False the extras (handout PDFs) are left as the last
+        build made them: the dev server shows the pages first and makes the PDFs in a second build, which
+        stops (BuildCancelled, nothing written) when `cancelled()` says a newer save came in."""
+        started = time.perf_counter()
+        paths = self.paths
+        if write:
+            refuse_unsafe_output(
+                paths.out, {"content": paths.content, "templates": paths.templates, "static": paths.static}
+            )
+        previous = self.state
+        if write and (same := self._unchanged_since_last(extras)):
+            same.seconds = time.perf_counter() - started
+            return same
+        inputs = self.inputs.record() if self.stays_loaded else {}
+        memo = previous.files if self.cached else None
         try:
-            if page.kind == "glossary":
-                html[page.output] = render(page, env, graph, {"used_by": used_by})
+            graph, pages = load_site(paths, memo)
+        finally:
+            if memo is not None:
+                memo.forget_unseen()
+        progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
+        if not write:
+            result = BuildResult(graph, pages, previous=BuildState())
+            result.warnings = content_warnings(graph)
+            self._render(result, None, progress)
+            result.seconds = time.perf_counter() - started
+            return result
+        with output_lock(paths.out):
+            finish_interrupted_commit(paths.out)
+            usable = previous.outputs if previous.outputs and paths.out.is_dir() else None
+            outputs = SiteOutputs(paths.out, usable)
+            result = BuildResult(graph, pages, previous=previous if usable is not None else BuildState())
+            result.state = BuildState(files=previous.files)
+            result.env = self.env
+            result.cancelled = cancelled
+            result.warnings = content_warnings(graph)
+            self._render(result, outputs, progress)
+            self._put_static(outputs)
+            self._put_site_files(result, outputs)
+            if extras:
+                for extra in self.extras:
+                    result.extra_outputs += extra(result, outputs, paths, progress)
             else:
-                text, used = linker.link(render(page, env, graph), root_of(page, graph) + kinds.GLOSSARY_URL)
-                html[page.output] = text
-                for term_id in used:
-                    used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
-        except Exception as err:
-            problem = template_problem(err, paths.templates / page.template, page.output)
-            if problem is None:
-                raise
-            problems.append(problem)
-        if n % 25 == 0:
-            progress(f"rendered {n}/{len(pages)} pages")
-    if problems:
-        raise BuildFailed(problems)
-    return {page.output: html[page.output] for page in pages if page.output in html}
+                result.extra_outputs = [p for p in result.previous.extra_outputs if outputs.intact(p)]
+                for path in result.extra_outputs:
+                    outputs.keep(path)
+                result.state.handouts = dict(result.previous.handouts)
+                result.state.extra_keys = dict(result.previous.extra_keys)
+            result.state.extra_outputs = list(result.extra_outputs)
+            result.files_written = len(outputs.changed)
+            result.removed = sum(1 for p in outputs.removed if p in result.previous.pages)
+            result.state.outputs = outputs.commit()
+        result.state.version = VERSION
+        self.state = result.state
+        if self.cached:
+            self.state.save(paths.out)
+        if self.stays_loaded:
+            self.last = (result, inputs, extras or not self.extras)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _unchanged_since_last(self, extras: bool) -> BuildResult | None:
+        """When not one input file (content, templates, static) changed since the last good build of this
+        Builder and site/ is as it left it, that build's result stands: a save that changed nothing costs a
+        look at each file's size and time. Otherwise None."""
+        if self.last is None:
+            return None
+        last, stamps, extras_done = self.last
+        if (extras and not extras_done) or not self.inputs.unchanged(stamps):
+            return None
+        outputs = SiteOutputs(self.paths.out, self.state.outputs)
+        if not all(outputs.intact(path) for path in self.state.outputs):
+            return None
+        return BuildResult(
+            last.graph, last.pages, grades=dict(last.grades), extra_outputs=list(last.extra_outputs),
+            reused=len(last.pages), previous=self.state, state=self.state, templates=last.templates,
+            warnings=list(last.warnings),
+        )  # fmt: skip
+
+    # ---------- pages ----------
+
+    def _render(self, result: BuildResult, outputs: SiteOutputs | None, progress: Progress) -> None:
+        """Render every page whose reads changed; keep the rest as they are in site/. The glossary comes last:
+        its entries list the pages that use each term, which every page recorded when it was rendered."""
+        paths, graph = self.paths, result.graph
+        result.templates = _template_digests(paths.templates)
+        # Every page reads the site settings, and the glossary (its terms are linked where first used).
+        site_key = digest(repr(graph.content.site.record), repr([g.record for g in graph.content.glossary]))
+        linker = glossary_linker(graph)
+        pages = [p for p in result.pages if p.kind != "glossary"]
+        self._render_some(result, outputs, pages, site_key, linker, None, progress)
+        used_by: dict[str, list[Link]] = {}
+        for page in pages:
+            for term_id in result.state.pages[page.output].terms:
+                used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
+        last = [p for p in result.pages if p.kind == "glossary"]
+        self._render_some(result, outputs, last, digest(site_key, repr(used_by)), None, {"used_by": used_by}, progress)
+        self._check_pages(result, outputs)
+
+    def _render_some(
+        self,
+        result: BuildResult,
+        outputs: SiteOutputs | None,
+        pages: list[Page],
+        site_key: str,
+        linker: TermLinker | None,
+        context: dict | None,
+        progress: Progress,
+    ) -> None:
+        graph, templates = result.graph, result.templates
+        keys = {page.output: digest(site_key, repr(page)) for page in pages}
+        stale = []
+        for page in pages:
+            before = result.previous.pages.get(page.output)
+            if outputs and before and _unchanged(before, keys[page.output], page, graph, templates, outputs):
+                outputs.keep(page.output)
+                result.state.pages[page.output] = before
+                result.grades[page.output] = before.grade
+                result.reused += 1
+            else:
+                stale.append(page)
+        rendered = render_pages(
+            self.env, self.paths, graph, stale, linker=linker, context=context, workers=self.workers,
+            progress=progress, bar=self.bar,
+        )  # fmt: skip
+        for page, (html, reads, grade, terms) in zip(stale, rendered, strict=True):
+            result.html[page.output] = html
+            result.grades[page.output] = grade
+            read = {name: templates.get(name, "") for name in sorted(reads.templates)}
+            result.state.pages[page.output] = PageReads(keys[page.output], read, dict(reads.links), grade, terms)
+            if outputs is not None:
+                outputs.put(page.output, html)
+
+    def _check_pages(self, result: BuildResult, outputs: SiteOutputs | None) -> None:
+        """The cheap per-page checks: on the pages rendered now, or on every page when the site's list of files
+        changed (a removed stylesheet breaks pages that did not change). On any problem every page is checked,
+        so the report is the same as a full build's."""
+        files = _site_files(self.paths, result)
+        result.state.site_files = digest(*sorted(files))
+        whole = result.state.site_files != result.previous.site_files
+        found = [] if whole else page_problems(result.html, files, self.paths.out)
+        if whole or found:
+            html = dict(result.html)
+            if outputs is not None:
+                for page in result.pages:
+                    if page.output not in html:
+                        html[page.output] = outputs.read(page.output).decode("utf-8")
+            found = page_problems(html, files, self.paths.out)
+        if found:
+            raise BuildFailed(found)
+
+    def _put_static(self, outputs: SiteOutputs) -> None:
+        static = self.paths.static
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    outputs.put("static/" + path.relative_to(static).as_posix(), path.read_bytes())
+        outputs.put("_headers", HEADERS_FILE_TEXT)
+
+    def _put_site_files(self, result: BuildResult, outputs: SiteOutputs) -> None:
+        site = result.graph.content.site.record
+        for name, text in site_files(result.pages, site).items():
+            outputs.put(name, text)
+
+
+class InputFiles:
+    """The size, time and content digest of every file under the input folders, to tell a save that changed
+    nothing (an editor's save of the same bytes) from one that changed something."""
+
+    def __init__(self, folders: tuple[Path, ...]):
+        self.folders = folders
+        self.files: dict[str, tuple[tuple, str]] = {}  # path -> stamp, sha256 of the bytes, as last recorded
+
+    def _walk(self) -> dict[str, tuple]:
+        stamps = {}
+        for folder in self.folders:
+            for root, _, names in os.walk(folder):
+                for name in names:
+                    path = os.path.join(root, name)
+                    with contextlib.suppress(OSError):
+                        info = os.stat(path)
+                        stamps[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+        return stamps
+
+    def _sha(self, path: str, stamp: tuple) -> str:
+        known = self.files.get(path)
+        if known and known[0] == stamp:
+            return known[1]
+        try:
+            return digest(Path(path).read_bytes())
+        except OSError:
+            return ""
+
+    def record(self) -> dict[str, tuple[tuple, str]]:
+        """The files now (taken before a build reads them, so a save during the build is seen afterwards)."""
+        self.files = {path: (stamp, self._sha(path, stamp)) for path, stamp in self._walk().items()}
+        return self.files
+
+    def unchanged(self, before: dict[str, tuple[tuple, str]]) -> bool:
+        """No file added, removed, or with other bytes than in `before`."""
+        stamps = self._walk()
+        if stamps.keys() != before.keys():
+            return False
+        for path, stamp in stamps.items():
+            known = before[path]
+            if known[0] != stamp and self._sha(path, stamp) != known[1]:
+                return False
+        return True
+
+
+def _unchanged(
+    before: PageReads, key: str, page: Page, graph: SiteGraph, templates: dict[str, str], outputs: SiteOutputs
+) -> bool:
+    """The page read the same plan, templates and cross-link targets as last time, and its file is intact."""
+    if before.key != key or any(templates.get(name) != sha for name, sha in before.templates.items()):
+        return False
+    try:
+        if any(cross_link_url(graph, page, k, s) != url for (k, s), url in before.links.items()):
+            return False
+    except (KeyError, IndexError):  # a cross-link target that is gone: render, and let that report it
+        return False
+    return outputs.intact(page.output)
+
+
+def _template_digests(templates: Path) -> dict[str, str]:
+    if not templates.is_dir():
+        return {}
+    return {
+        p.relative_to(templates).as_posix(): digest(p.read_bytes()) for p in sorted(templates.rglob("*")) if p.is_file()
+    }
 
 
 def _audience_label(page: Page) -> str:
     return page.audience.for_readers if page.audience else ""
 
 
-def build(
-    paths: Paths, *, write: bool = True, extras: Sequence[Extra] = (), progress: Progress = lambda _: None
-) -> BuildResult:
-    started = time.perf_counter()
-    if write:
-        refuse_unsafe_output(
-            paths.out, {"content": paths.content, "templates": paths.templates, "static": paths.static}
-        )
-    graph, pages = load_site(paths)
-    progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
-    result = BuildResult(graph, pages, render_all(paths, graph, pages, progress=progress))
-    machine_files = site_files(pages, graph.content.site.record)
-    found = page_problems(result.html, _all_files(paths, result, machine_files), paths.out)
-    if found:
-        raise BuildFailed(found)
-    result.warnings = content_warnings(graph)
-    result.grades = {out: reading_grade(text) for out, text in result.html.items()}
-    if write:
-        with output_lock(paths.out), staged(paths.out) as staging:
-            for out, text in result.html.items():
-                write_file(staging, out, text)
-            copy_static(paths.static, staging)
-            write_file(staging, "_headers", HEADERS_FILE_TEXT)
-            for name, text in machine_files.items():
-                write_file(staging, name, text)
-            for extra in extras:
-                result.extra_outputs += extra(result, staging, paths, progress)
-            result.files_written = sum(1 for p in staging.rglob("*") if p.is_file())
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def _all_files(paths: Paths, result: BuildResult, machine_files: dict[str, str]) -> set[str]:
+def _site_files(paths: Paths, result: BuildResult) -> set[str]:
     """Every file the finished site will hold, including the handouts made after the pages."""
-    files = {*result.html, *machine_files, "_headers"}
+    files = {p.output for p in result.pages} | {"_headers", kinds.SITEMAP_URL, kinds.ROBOTS_URL, kinds.FEED_URL}
     if paths.static.is_dir():
         files |= {"static/" + p.relative_to(paths.static).as_posix() for p in paths.static.rglob("*") if p.is_file()}
     graph = result.graph

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,28 @@ from .plan import Page
 from .policy import META_CSP
 
 
-def environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+class RecordingEnvironment(jinja2.Environment):
+    """A Jinja environment that notes every template a render loads (its own, and those it extends, includes
+    or imports), so a page is rendered again when any of them changes."""
+
+    reads: set[str] | None = None
+
+    def _load_template(self, name, globals):  # every template load, include, extends and import passes here
+        if self.reads is not None and isinstance(name, str):
+            self.reads.add(name)
+        return super()._load_template(name, globals)
+
+
+@dataclass
+class Reads:
+    """What one page read while it rendered, beyond its own plan: templates, and where its cross-links led."""
+
+    templates: set[str] = field(default_factory=set)
+    links: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def environment(templates: Path) -> RecordingEnvironment:
+    env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -82,8 +103,16 @@ def cross_link_url(graph: SiteGraph, page: Page, kind: str, slug: str) -> str:
     return registered.page_url(slug)
 
 
-def render(page: Page, env: jinja2.Environment, graph: SiteGraph, context: dict[str, Any] | None = None) -> str:
-    """A page's HTML. `context` adds what only the whole rendered site knows (the glossary's "used on")."""
+def render(
+    page: Page,
+    env: jinja2.Environment,
+    graph: SiteGraph,
+    context: dict[str, Any] | None = None,
+    reads: Reads | None = None,
+) -> str:
+    """A page's HTML. `context` adds what only the whole rendered site knows (the glossary's "used on");
+    `reads`, if given, records the templates and cross-links it used."""
+    reads = reads if reads is not None else Reads()
     site = graph.content.site.record
     root = root_of(page, graph)
 
@@ -91,24 +120,33 @@ def render(page: Page, env: jinja2.Environment, graph: SiteGraph, context: dict[
         return root + url if url else root
 
     def md(text: str | None) -> Markup:
-        resolve = lambda kind, slug: link(cross_link_url(graph, page, kind, slug))  # noqa: E731
+        def resolve(kind: str, slug: str) -> str:
+            url = reads.links[kind, slug] = cross_link_url(graph, page, kind, slug)
+            return link(url)
+
         return Markup(narrative.to_html(text, resolve) if text else "")
 
-    template = env.get_template(page.template)
-    html = template.render(
-        page=page,
-        site=site,
-        link=link,
-        md=md,
-        csp=META_CSP,
-        public_url=site.base_url + page.url,
-        description=page_meta.description(page, site),
-        json_ld=page_meta.json_ld(page, site),
-        urls=kinds,
-        audiences=AUDIENCES,
-        **page.view.fields(),
-        **(context or {}),
-    )
+    if isinstance(env, RecordingEnvironment):
+        env.reads = reads.templates
+    try:
+        template = env.get_template(page.template)
+        html = template.render(
+            page=page,
+            site=site,
+            link=link,
+            md=md,
+            csp=META_CSP,
+            public_url=site.base_url + page.url,
+            description=page_meta.description(page, site),
+            json_ld=page_meta.json_ld(page, site),
+            urls=kinds,
+            audiences=AUDIENCES,
+            **page.view.fields(),
+            **(context or {}),
+        )
+    finally:
+        if isinstance(env, RecordingEnvironment):
+            env.reads = None
     return _with_print_addresses(html, site.base_url + page.url)
 
 

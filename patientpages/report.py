@@ -56,7 +56,10 @@ def strict_problems(result: BuildResult, today: dt.date) -> list[str]:
 
 def summary(result: BuildResult, today: dt.date, *, verbose: bool = False) -> str:
     graded = {o: g for o, g in result.grades.items() if g is not None}
-    lines = [f"Built {len(result.pages)} pages ({result.files_written} files) in {result.seconds:.2f} s."]
+    lines = [
+        f"Built {len(result.pages)} pages ({result.rendered} rendered, {result.reused} reused, {result.removed} "
+        f"removed; {result.files_written} files written) in {result.seconds:.2f} s."
+    ]
     if placeholder := placeholder_address(result):
         lines.append(f"warning: {placeholder}")
     if graded:
@@ -86,6 +89,9 @@ def write_json(result: BuildResult, path: Path, today: dt.date) -> None:
     data = {
         "pages": len(result.pages),
         "files": result.files_written,
+        "rendered": result.rendered,
+        "reused": result.reused,
+        "removed": result.removed,
         "seconds": round(result.seconds, 3),
         "reading_grade": result.grades,
         "review_due": {s: d.isoformat() for s, d in sorted(result.graph.review_due.items())},

@@ -189,5 +189,6 @@ def test_failed_build_from_the_command_line_leaves_the_last_good_site_untouched(
     assert "betanib.yaml:13:12: no side effect 'headace'" in bad.stderr
     assert "The last good site was left as it was." in bad.stderr
     assert fingerprint(out) == before
-    # No staging folder left behind (the lock file stays: removing it could let two builds in at once).
-    assert [p.name for p in tmp_path.glob(".site.*")] == [".site.lock"]
+    # No staging folder left behind (the lock file stays: removing it could let two builds in at once; the
+    # build cache stays as the last good build left it).
+    assert sorted(p.name for p in tmp_path.glob(".site.*")) == [".site.cache", ".site.lock"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import PROJECT
 
 from patientpages.cli import main
@@ -88,7 +90,7 @@ def wait_for(predicate, seconds: float = 20.0):
             value = predicate()
             if value:
                 return value
-        except OSError:
+        except (OSError, http.client.HTTPException):  # not up yet, or a page replaced while it was read
             pass
         time.sleep(0.2)
     raise AssertionError("timed out")
@@ -153,3 +155,60 @@ def test_overdue_review_warns_in_a_build(content_copy, tmp_path):
     built = run("build", *common, "--no-handouts", cwd=tmp_path)
     assert built.returncode == 0
     assert "betanib.yaml:14:11: review was due on 2021-01-01" in built.stdout
+
+
+def test_serve_shows_a_failed_rebuild_over_the_open_page_until_it_is_fixed(content_copy, tmp_path):
+    """In real Chromium: a broken save leaves the open page in place (no reload into a stale page) with an
+    overlay listing each problem as path:line:col: message, allowed by the pages' CSP; fixing the file clears
+    it and reloads the page with the change. The built site itself never carries the overlay."""
+    from patientpages.checks.browser import launched_browser
+    from patientpages.checks.tools import ToolMissing
+
+    port = free_port()
+    out = tmp_path / "site"
+    server = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--content", str(content_copy)]
+        + ["--out", str(out), "--root", str(PROJECT), "--no-handouts"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        wait_for(lambda: fetch(base + "adults/betanib/"))
+        try:
+            browser_context = launched_browser()
+            browser = browser_context.__enter__()
+        except ToolMissing as missing:
+            pytest.skip(str(missing))
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(e.message))
+            page.goto(base + "adults/betanib/", wait_until="load")
+            page.evaluate("window.notReloaded = true")
+            assert page.locator("#dev-problems").count() == 0
+
+            drug = content_copy / "drugs/betanib.yaml"
+            good = drug.read_text()
+            drug.write_text(good.replace("common: [headache]", "common: [headace]"))
+            overlay = page.locator("#dev-problems")
+            overlay.wait_for(state="visible", timeout=20_000)
+            text = overlay.inner_text()
+            assert "content/drugs/betanib.yaml:13:12: no side effect 'headace'" in text, text  # relative to cwd
+            assert page.evaluate("window.notReloaded === true")  # the open page stayed as it was
+            assert page.locator("h1").inner_text() == "Betanib"
+
+            drug.write_text(good.replace("A pill that blocks a protein.", "A pill, now fixed."))
+            page.get_by_text("A pill, now fixed.").wait_for(timeout=20_000)  # live reload brought the change
+            assert page.locator("#dev-problems").count() == 0
+            assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+        finally:
+            browser_context.__exit__(None, None, None)
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+    built = (out / "adults/betanib/index.html").read_text()
+    assert "_dev" not in built and "livereload" not in built

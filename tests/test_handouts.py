@@ -262,8 +262,13 @@ def test_second_build_reuses_every_pdf(a4, monkeypatch):
     monkeypatch.setattr(handouts, "fit", no_rendering)
     again_out = first.with_name("site-again")  # beside the shared site, so it shares the handout cache
     _, messages = _build(again_out, every_edition=True)
-    assert any(f"0 rendered, {len(pdfs)} reused from cache" in m for m in messages), messages
+    assert any(f"0 laid out, {len(pdfs)} reused from cache, 0 unchanged" in m for m in messages), messages
     handout_files = [name for name in before if name.startswith("handouts/")]
+    assert {name: (again_out / name).read_bytes() for name in handout_files} == {
+        name: before[name] for name in handout_files
+    }
+    _, messages = _build(again_out, every_edition=True)  # again: the build cache beside it knows nothing changed
+    assert any(f"0 laid out, 0 reused from cache, {len(pdfs)} unchanged" in m for m in messages), messages
     assert {name: (again_out / name).read_bytes() for name in handout_files} == {
         name: before[name] for name in handout_files
     }

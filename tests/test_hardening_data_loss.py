@@ -172,4 +172,4 @@ def test_ctrl_c_during_a_build_leaves_the_last_good_site(project, tmp_path, caps
     assert "interrupted; the last good site was left as it was" in stderr
     assert "Traceback" not in stderr
     assert fingerprint(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.cache", ".site.lock"]

@@ -5,8 +5,9 @@ bundle per kind of treatment and audience. A regular handout is at most two page
 The handout is HTML from templates/handout.html, rendered with the site's own Jinja environment (autoescaped,
 strict about undefined names) from the same typed view as the drug's web page (views.DrugView), and laid out
 by WeasyPrint with templates/handout.css. It is a build extra (`pipeline.Extra`):
-`build(paths, extras=[write_handouts])`. PDFs that must be rendered are rendered in parallel, one process per
-core; the others are reused from the cache.
+`build(paths, extras=[write_handouts])` puts the handouts into the site's outputs, again only where what shapes
+a handout changed since the last build; the rest are reused from the cache or laid out, across processes when
+there are several (parallel.map_in_order).
 
 One module a job: text.py (what the handout says), layout.py (fitting on paper, offline), cache.py (reuse),
 bundles.py (one PDF of many).
@@ -15,9 +16,7 @@ bundles.py (one PDF of many).
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +24,15 @@ import jinja2
 import segno
 
 from .. import kinds, model
+from ..build_cache import digest
 from ..errors import BuildFailed, Problem, problem_at
 from ..model import voiced
-from ..pipeline import BuildResult, Paths, Progress
+from ..outputs import SiteOutputs
+from ..parallel import MIN_PDFS_PER_WORKER, map_in_order, worker_count
+from ..pipeline import BuildCancelled, BuildResult, Paths, Progress
 from ..plan import Page
-from ..render import environment, render, template_problem
+from ..render import RecordingEnvironment, environment, render, template_problem
 from ..views import DrugView, HandoutFile, HandoutListView
-from ..write import write_file
 from .bundles import bundle, page_count
 from .cache import CACHE_FOLDER, Cache, cache_key
 from .layout import (
@@ -48,28 +49,29 @@ from .layout import (
 from .text import helps, labelled, other_drug_names
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # accepted spellings (any case) -> CSS page size
-# Rendering processes at most; 1 renders in this process.
-JOBS_ENV = "PATIENTPAGES_JOBS"
 
 __all__ = ["write_handouts", "paper_size", "handout_context", "CACHE_FOLDER", "LAYOUTS", "MAX_PAGES"]
 
 
 @dataclasses.dataclass
 class _Job:
-    """One PDF to render: everything a worker process needs, nothing it cannot pickle."""
+    """One PDF to lay out: everything a worker process needs, nothing it cannot pickle."""
 
     output: str
     inputs: Path
+    slug: str
     audience: str
     html: dict[tuple[str, str], str]
     size: str
     max_pages: int
     large_print: bool
+    pdf_key: str
+    cache: Cache
 
 
 def write_handouts(
     result: BuildResult,
-    staging: Path,
+    outputs: SiteOutputs,
     paths: Paths,
     progress: Progress = lambda _: None,
     *,
@@ -79,82 +81,137 @@ def write_handouts(
     default_only: bool = False,
     cache_folder: Path | None = None,
 ) -> list[str]:
-    """Write every handout in every edition, and the bundles, into `staging`; return the paths written.
+    """Put every handout in every edition, and the bundles, into the site's outputs; return the paths,
+    relative to site/.
 
-    `paper` is "A4" or "letter" (the default edition's size); without it the site setting `handout_paper`
-    decides. `clinic` replaces the site's clinic details. With `lists`, the handout list pages are written
-    again with each PDF's page count. `default_only` (for quick checks) writes the default edition alone, and no
-    bundles. `cache_folder` shares a PDF cache between output folders (it is never pruned); by default the cache
-    sits beside the output folder."""
+    A handout whose context, templates, stylesheet and edition are as last build recorded is kept as it is; one
+    whose HTML is unchanged is reused from the handout cache; the rest are laid out, across processes when
+    there are several. `paper` is "A4" or "letter" (the default edition's size); without it the site setting
+    `handout_paper` decides. `clinic` replaces the site's clinic details. With `lists`, the handout list pages
+    are put again with each PDF's page count. `default_only` (for quick rebuilds) writes the default edition
+    alone, and no bundles. `cache_folder` shares a PDF cache between output folders (it is never pruned); by
+    default the cache sits beside the output folder."""
     site = result.graph.content.site.record
     default_paper = paper_size(paper or site.handout_paper)
     editions = kinds.handout_editions(default_paper)[: 1 if default_only else None]
     pages = [p for p in result.pages if isinstance(p.view, DrugView)]
-    env = environment(paths.templates)
+    env = result.env or environment(paths.templates)
     css = read_stylesheet(paths)
     folder = cache_folder or paths.out.with_name(CACHE_FOLDER)
     caches = {e: Cache(folder, e.paper + ("-large" if e.large_print else "")) for e in editions}
-    written: list[str] = []
-    pdfs: dict[str, bytes] = {}
-    jobs: list[_Job] = []
-    keys: dict[str, tuple[Cache, str, str, str]] = {}
+    handouts: list[str] = []  # every handout in this build, kept, reused or laid out
+    kept, reused, jobs = 0, 0, []
     for page in pages:
         view = page.view
         assert isinstance(view, DrugView)
+        context = handout_context(page, result, qr=False, clinic=clinic)
         for edition in editions:
+            output = kinds.handout_url(view.slug, view.audience, edition if edition.suffix else None)
+            size = paper_size(edition.paper)
+            key = digest(repr(context), css, size, str(edition.large_print), str(edition.max_pages))
+            before = result.previous.handouts.get(output)
+            if before and before[0] == key and _same_templates(before[1], result.templates) and outputs.intact(output):
+                outputs.keep(output)
+                result.state.handouts[output] = before
+                handouts.append(output)
+                kept += 1
+                continue
+            reads: set[str] = set()
             try:
-                html = render_html(env, page, result, large_print=edition.large_print, clinic=clinic)
+                html = render_html(env, page, result, context, reads, large_print=edition.large_print)
             except Exception as err:
                 problem = template_problem(err, paths.templates / TEMPLATE, f"the {view.slug} handout")
                 if problem is None:
                     raise
                 raise BuildFailed([problem]) from err
-            output = kinds.handout_url(view.slug, view.audience, edition if edition.suffix else None)
-            size = paper_size(edition.paper)
-            key = cache_key(html, css, size + ("-large" if edition.large_print else ""))
+            result.state.handouts[output] = (key, {n: result.templates.get(n, "") for n in sorted(reads)})
             cache = caches[edition]
-            keys[output] = (cache, view.slug, view.audience.slug, key)
-            pdf = cache.get(view.slug, view.audience.slug, key)
+            pdf_key = cache_key(html, css, size + ("-large" if edition.large_print else ""))
+            pdf = cache.get(view.slug, view.audience.slug, pdf_key)
             if pdf is None:
                 large = edition.large_print
-                jobs.append(_Job(output, page.inputs[0], view.audience.slug, html, size, edition.max_pages, large))
+                jobs.append(
+                    _Job(
+                        output,
+                        page.inputs[0],
+                        view.slug,
+                        view.audience.slug,
+                        html,
+                        size,
+                        edition.max_pages,
+                        large,
+                        pdf_key,
+                        cache,
+                    )
+                )
             else:
-                pdfs[output] = pdf
-    reused = len(pdfs)
-    problems, tighter = [], []
-    for job, fitted in zip(jobs, _render_all(jobs, css, paths), strict=True):
-        if isinstance(fitted, list):  # the renderer refused a URL: a template problem
-            raise BuildFailed(fitted)
-        if not fitted.pdf:
-            problems.append(_too_long(job, fitted.pages))
-            continue
-        cache, slug, audience, key = keys[job.output]
-        cache.put(slug, audience, key, fitted.pdf)
-        pdfs[job.output] = fitted.pdf
-        if fitted.layout != LAYOUTS[0]:
-            tighter.append(f"{job.output.removeprefix('handouts/')} ({fitted.layout})")
-    if problems:
-        raise BuildFailed(problems)
-    for output in sorted(pdfs):
-        write_file(staging, output, pdfs[output])
-        written.append(output)
-    counts = {output: page_count(pdf) for output, pdf in pdfs.items()}
-    for url, pdf in ({} if default_only else _bundles(result, pdfs)).items():
-        write_file(staging, url, pdf)
+                outputs.put(output, pdf)
+                handouts.append(output)
+                reused += 1
+    tighter = _lay_out(jobs, css, paths, outputs, handouts, result.cancelled)
+    written = list(handouts)
+    counts = {output: page_count(outputs.read(output)) for output in handouts}
+    for url, pdf in ({} if default_only else _bundles(result, outputs, handouts)).items():
+        outputs.put(url, pdf)
         written.append(url)
         counts[url] = page_count(pdf)
     if lists:
-        _write_lists(result, env, staging, counts)
+        _put_lists(result, env, outputs, counts)
     if not cache_folder:
         for cache in caches.values():
-            cache.prune()
+            cache.prune(keep_unused=bool(kept))
     progress(
-        f"handouts: {len(pdfs)} PDFs in {len(editions)} editions ({default_paper} default; "
-        f"{len(jobs)} rendered, {reused} reused from cache), {len(written) - len(pdfs)} bundles"
+        f"handouts: {len(handouts)} PDFs in {len(editions)} editions ({default_paper} default; {len(jobs)} laid "
+        f"out, {reused} reused from cache, {kept} unchanged), {len(written) - len(handouts)} bundles"
     )
     if tighter:  # close to the page limit: worth knowing before the next edit makes them too long
         progress(f"handouts set tighter to fit: {', '.join(tighter)}")
-    return written
+    return sorted(written)
+
+
+def _same_templates(recorded: dict[str, str], now: dict[str, str]) -> bool:
+    return all(now.get(name) == sha for name, sha in recorded.items())
+
+
+def _lay_out(
+    jobs: list[_Job],
+    css: str,
+    paths: Paths,
+    outputs: SiteOutputs,
+    written: list[str],
+    cancel: Callable[[], bool],
+) -> list[str]:
+    """Lay out the handouts that changed, in parallel when there are several; refuse any that runs long."""
+    fetchers: list = []  # made on the first PDF laid out in each process: loading WeasyPrint takes a second
+
+    def one(job: _Job) -> Fitted | Problem:
+        if cancel():
+            raise BuildCancelled
+        if not fetchers:
+            fetchers.append(local_only_fetcher([paths.templates, paths.static]))
+        extras = LARGE_PRINT_EXTRAS if job.large_print else EXTRAS
+        try:
+            return fit(job.html, css, job.size, paths, fetchers[0], max_pages=job.max_pages, extras=extras)
+        except BuildFailed as failed:  # a refused URL: carried back as a value, so it crosses processes
+            return failed.problems[0]
+
+    fitted_all = map_in_order(one, jobs, worker_count(len(jobs), MIN_PDFS_PER_WORKER))
+    problems: list[Problem] = []
+    tighter = []
+    for job, fitted in zip(jobs, fitted_all, strict=True):
+        if isinstance(fitted, Problem):
+            problems.append(fitted)
+        elif not fitted.pdf:
+            problems.append(_too_long(job, fitted.pages))
+        else:
+            job.cache.put(job.slug, job.audience, job.pdf_key, fitted.pdf)
+            outputs.put(job.output, fitted.pdf)
+            written.append(job.output)
+            if fitted.layout != LAYOUTS[0]:
+                tighter.append(f"{job.output.removeprefix('handouts/')} ({fitted.layout})")
+    if problems:
+        raise BuildFailed(problems)
+    return tighter
 
 
 def _too_long(job: _Job, pages: int) -> Problem:
@@ -168,43 +225,21 @@ def _too_long(job: _Job, pages: int) -> Problem:
     )
 
 
-def _render_all(jobs: list[_Job], css: str, paths: Paths) -> list[Fitted | list[Problem]]:
-    """Render the PDFs, in parallel across processes when there are several and more than one core."""
-    workers = min(len(jobs), int(os.environ.get(JOBS_ENV) or os.cpu_count() or 1))
-    if workers <= 1:
-        return [_render_one(job, css, paths) for job in jobs]
-    # fork: the workers start at once with everything loaded; each loads WeasyPrint once for many PDFs.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_render_one, jobs, [css] * len(jobs), [paths] * len(jobs)))
-
-
-_FETCHERS: dict[tuple[Path, Path], Any] = {}
-
-
-def _render_one(job: _Job, css: str, paths: Paths) -> Fitted | list[Problem]:
-    key = (paths.templates, paths.static)
-    fetcher = _FETCHERS.get(key) or _FETCHERS.setdefault(key, local_only_fetcher([paths.templates, paths.static]))
-    extras = LARGE_PRINT_EXTRAS if job.large_print else EXTRAS
-    try:
-        return fit(job.html, css, job.size, paths, fetcher, max_pages=job.max_pages, extras=extras)
-    except BuildFailed as failed:  # returned, not raised: it crosses back from a worker process
-        return failed.problems
-
-
-def _bundles(result: BuildResult, pdfs: dict[str, bytes]) -> dict[str, bytes]:
+def _bundles(result: BuildResult, outputs: SiteOutputs, handouts: list[str]) -> dict[str, bytes]:
     """One PDF per kind of treatment and audience: its drugs' handouts in the default edition, by name."""
     graph = result.graph
+    made = set(handouts)
     out = {}
     for cls, by_audience in sorted(graph.class_drugs.items()):
         for audience, slugs in by_audience.items():
-            parts = [pdfs[kinds.handout_url(slug, audience)] for slug in sorted(set(slugs))]
+            urls = [kinds.handout_url(slug, audience) for slug in sorted(set(slugs))]
+            parts = [outputs.read(url) for url in urls if url in made]
             if parts:
                 out[kinds.handout_bundle_url(cls, audience)] = bundle(parts)
     return out
 
 
-def _write_lists(result: BuildResult, env: jinja2.Environment, staging: Path, counts: dict[str, int]) -> None:
+def _put_lists(result: BuildResult, env: jinja2.Environment, outputs: SiteOutputs, counts: dict[str, int]) -> None:
     """The handout list pages again, now that each PDF's page count is known."""
     for page in result.pages:
         view = page.view
@@ -219,7 +254,7 @@ def _write_lists(result: BuildResult, env: jinja2.Environment, staging: Path, co
         counted_view = dataclasses.replace(view, items=items, bundles=counted(view.bundles))
         html = render(dataclasses.replace(page, view=counted_view), env, result.graph)
         result.html[page.output] = html
-        write_file(staging, page.output, html)
+        outputs.put(page.output, html)
 
 
 def paper_size(name: str) -> str:
@@ -236,30 +271,44 @@ def render_html(
     env: jinja2.Environment,
     page: Page,
     result: BuildResult,
+    context: dict[str, Any] | None = None,
+    reads: set[str] | None = None,
     *,
     large_print: bool = False,
     clinic: model.Clinic | None = None,
 ) -> dict[tuple[str, str], str]:
-    """The handout HTML for one drug page in every (layout, page-2 extra), in the site's Jinja environment."""
-    template = env.get_template(TEMPLATE)
-    context = handout_context(page, result, clinic=clinic)
-    html = {}
-    for n, layout in enumerate(LAYOUTS):
-        classes = " ".join([f"layout-{layout}", *LAYOUTS[1 : n + 1]])  # a layout keeps the ones before it
-        for extra in LARGE_PRINT_EXTRAS if large_print else EXTRAS:
-            html[layout, extra.name] = template.render(
-                **context,
-                layout=layout,
-                layout_classes=classes,
-                large_print=large_print,
-                diary_days=extra.diary_days,
-                questions=extra.questions,
-            )
+    """The handout HTML for one drug page in every (layout, page-2 extra), in the site's Jinja environment.
+    `reads`, if given, records the templates it loaded."""
+    context = dict(context or handout_context(page, result, clinic=clinic))
+    context["qr"] = context["qr"] or qr_data_uri(context["address"])
+    if isinstance(env, RecordingEnvironment):
+        env.reads = reads if reads is not None else set()
+    try:
+        template = env.get_template(TEMPLATE)
+        html = {}
+        for n, layout in enumerate(LAYOUTS):
+            classes = " ".join([f"layout-{layout}", *LAYOUTS[1 : n + 1]])  # a layout keeps the ones before it
+            for extra in LARGE_PRINT_EXTRAS if large_print else EXTRAS:
+                html[layout, extra.name] = template.render(
+                    **context,
+                    layout=layout,
+                    layout_classes=classes,
+                    large_print=large_print,
+                    diary_days=extra.diary_days,
+                    questions=extra.questions,
+                )
+    finally:
+        if isinstance(env, RecordingEnvironment):
+            env.reads = None
     return html
 
 
-def handout_context(page: Page, result: BuildResult, *, clinic: model.Clinic | None = None) -> dict[str, Any]:
-    """What the handout template prints: the drug page's own view, plus what only paper needs."""
+def handout_context(
+    page: Page, result: BuildResult, *, qr: bool = True, clinic: model.Clinic | None = None
+) -> dict[str, Any]:
+    """What the handout template prints: the drug page's own view, plus what only paper needs. Without `qr`
+    the QR code (made from the address) is left empty, to be made only for a handout that is laid out.
+    `clinic` replaces the site's clinic details."""
     view = page.view
     assert isinstance(view, DrugView)
     content = result.graph.content
@@ -281,7 +330,7 @@ def handout_context(page: Page, result: BuildResult, *, clinic: model.Clinic | N
         "urls": kinds,
         "clinic": clinic or site.clinic,
         "address": address,
-        "qr": qr_data_uri(address),
+        "qr": qr_data_uri(address) if qr else "",
         "created": view.drug.reviewed.isoformat(),
         # Every use, never cut: the record's own shorter summary where it has one.
         "used_for": " ".join((view.use.handout_summary or view.use.used_for).split()),

@@ -81,9 +81,18 @@ class Cache:
             if tmp:
                 Path(tmp).unlink(missing_ok=True)
 
-    def prune(self) -> None:
-        """Drop older PDFs of this paper size: superseded versions and drugs no longer in the content."""
+    def prune(self, *, keep_unused: bool = False) -> None:
+        """Drop older PDFs of this paper size: superseded versions and drugs no longer in the content. After
+        a rebuild that kept some handouts without looking them up, only superseded versions of the handouts
+        looked up are dropped."""
         if not self.folder.is_dir():
+            return
+        if keep_unused:
+            looked_up = {name.split(".", 2)[0] + "." + name.split(".", 2)[1] for name in self.used}
+            for path in self.folder.glob(f"*.*.{self.size}.*.pdf"):
+                if path.name not in self.used and ".".join(path.name.split(".")[:2]) in looked_up:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
             return
         for path in self.folder.glob(f"*.*.{self.size}.*.pdf"):
             if path.name not in self.used:

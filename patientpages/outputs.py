@@ -1,0 +1,131 @@
+"""The files of the finished site, committed together only once the whole build succeeded.
+
+A build `put`s every file the site is to hold (or `keep`s one it knows is unchanged on disk). A full build writes
+them all into a staging folder that replaces site/ whole (write.staged). A rebuild stages only the files whose
+bytes changed, writes a journal naming them and the files to remove, and then moves them in; if that is
+interrupted, the next build finishes the journal first, so site/ is always one whole build or the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from .build_cache import Output
+from .write import staged, write_file
+
+
+def _journal(out: Path) -> Path:
+    return out.with_name(f".{out.name}.commit")
+
+
+def _staging(out: Path) -> Path:
+    return out.with_name(f".{out.name}.changes")
+
+
+def finish_interrupted_commit(out: Path) -> None:
+    """Complete a rebuild whose commit was cut short: its journal is written only once every changed file is
+    staged, so rolling forward gives exactly that build's site. Without a journal, half-staged files are
+    dropped."""
+    out = out.resolve()
+    journal, staging = _journal(out), _staging(out)
+    if journal.is_file():
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+        _apply(out, staging, plan["changed"], plan["removed"])
+        journal.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _apply(out: Path, staging: Path, changed: list[str], removed: list[str]) -> None:
+    for relative in changed:
+        source = staging / relative
+        if source.exists():  # already moved by an earlier, interrupted attempt
+            target = out / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    for relative in removed:
+        path = out / relative
+        path.unlink(missing_ok=True)
+        for parent in path.parents:  # a removed page leaves no empty folder behind
+            if parent == out:
+                break
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+
+
+class SiteOutputs:
+    """Collects the site's files. With `previous` (what the last good build wrote, as the cache recorded it)
+    only changed files are written; without it, the whole site is."""
+
+    def __init__(self, out: Path, previous: dict[str, Output] | None):
+        self.out = out.resolve()
+        self.previous = previous
+        self.changed: dict[str, bytes] = {}
+        self.present: dict[str, Output] = {}
+
+    @property
+    def incremental(self) -> bool:
+        return self.previous is not None
+
+    def intact(self, relative: str) -> bool:
+        """The file is in site/ exactly as the last good build wrote it (nobody changed or removed it)."""
+        if self.previous is None or relative not in self.previous:
+            return False
+        try:
+            info = os.stat(self.out / relative)
+        except OSError:
+            return False
+        known = self.previous[relative]
+        return info.st_size == known.size and info.st_mtime_ns == known.mtime_ns
+
+    def put(self, relative: str, data: str | bytes) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        sha = hashlib.sha256(raw).hexdigest()
+        if self.intact(relative) and self.previous and self.previous[relative].sha == sha:
+            self.present[relative] = self.previous[relative]
+            return
+        self.changed[relative] = raw
+        self.present[relative] = Output(sha, len(raw), 0)
+
+    def keep(self, relative: str) -> None:
+        """An unchanged file the caller checked with `intact`."""
+        assert self.previous is not None and relative in self.previous, relative
+        self.present[relative] = self.previous[relative]
+
+    def read(self, relative: str) -> bytes:
+        if relative in self.changed:
+            return self.changed[relative]
+        return (self.out / relative).read_bytes()
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(set(self.previous or ()) - set(self.present))
+
+    def commit(self) -> dict[str, Output]:
+        """Write the changes into site/ together; return what site/ now holds, for the cache."""
+        if self.previous is None:
+            with staged(self.out) as staging:
+                for relative, raw in self.changed.items():
+                    write_file(staging, relative, raw)
+                written = {r: os.stat(staging / r) for r in self.changed}
+        elif self.changed or self.removed:
+            staging, journal = _staging(self.out), _journal(self.out)
+            shutil.rmtree(staging, ignore_errors=True)
+            for relative, raw in self.changed.items():
+                write_file(staging, relative, raw)
+            written = {r: os.stat(staging / r) for r in self.changed}  # os.replace keeps size and time
+            tmp = journal.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"changed": sorted(self.changed), "removed": self.removed}), encoding="utf-8")
+            os.replace(tmp, journal)  # from here on the build counts as done
+            _apply(self.out, staging, sorted(self.changed), self.removed)
+            journal.unlink()
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            written = {}
+        for relative, info in written.items():
+            self.present[relative] = Output(self.present[relative].sha, info.st_size, info.st_mtime_ns)
+        return dict(self.present)
