@@ -69,10 +69,21 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("kind", choices=list(STARTERS), help="the kind of record: " + ", ".join(STARTERS))
     n.add_argument("slug", help="its name in lower case with hyphens, e.g. inotuzumab-ozogamicin")
     sub.add_parser("schema", parents=[common], help="write JSON Schemas for editors' YAML tools into schema/")
+    h = sub.add_parser(
+        "handouts",
+        parents=[common],
+        help="write every handout with one clinic's name and phone numbers into --out, without the site",
+    )
+    h.add_argument(
+        "--clinic",
+        type=Path,
+        required=True,
+        help="YAML file with the clinic's name, phone and after_hours_phone (the same fields as clinic: in site.yaml)",
+    )
     return p
 
 
-COMMANDS = ("build", "serve", "check", "new", "schema")
+COMMANDS = ("build", "serve", "check", "new", "schema", "handouts")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             path = new_record(paths.content, args.kind, args.slug)
             print(f"Wrote {path}. Fill it in, then run: python build.py check")
             return 0
+        if command == "handouts":
+            if not args.out:
+                raise ValueError("give the folder to write the clinic's handouts to: --out DIR")
+            return _clinic_handouts(paths, args.clinic)
         if command == "schema":
             from .schema import write_schemas
 
@@ -175,6 +190,32 @@ def _build(paths: Paths, *, verbose: bool = False, handouts: bool = True) -> int
     return 0
 
 
+def _clinic_handouts(paths: Paths, clinic_file: Path) -> int:
+    """Every handout, in every edition, with this clinic's details printed in: checked like site.yaml's clinic:,
+    written to paths.out as a whole (a failed run leaves the folder as it was)."""
+    from . import model
+    from .errors import Problem
+    from .file_access import Access
+    from .handouts import write_handouts
+    from .load import load_yaml
+    from .outputs import SiteOutputs
+    from .records import to_record
+
+    problems: list[Problem] = []
+    # The clinic file is named on the command line: it may be read wherever it is, like nothing else.
+    clinic_file = clinic_file.resolve()
+    doc = load_yaml(clinic_file, problems, Access.of(clinic_file.parent))
+    clinic = to_record(doc, model.Clinic, problems) if doc else None
+    if problems or clinic is None:
+        raise BuildFailed(problems)
+    result = build(paths, write=False)
+    outputs = SiteOutputs(paths.out, None)  # no previous build: commit() replaces the folder as a whole
+    written = write_handouts(result, outputs, paths, print, clinic=clinic, lists=False)
+    outputs.commit()
+    print(f"Wrote {len(written)} handouts for {clinic.name or clinic_file.name} to {_relative(str(paths.out))}/")
+    return 0
+
+
 def _check(paths: Paths, *, strict: bool) -> int:
     today = dt.date.today()
     if not strict:
@@ -211,11 +252,17 @@ def _check(paths: Paths, *, strict: bool) -> int:
 
 
 def _serve(paths: Paths, host: str, port: int, *, handouts: bool = True) -> int:
+    import functools
+
     from .serve import serve
 
-    builder = Builder(
-        paths, extras=build_extras(handouts=handouts)
-    )  # kept in memory: each save rebuilds only what changed
+    extras = build_extras(handouts=False)
+    if handouts:
+        from .handouts import write_handouts
+
+        # Only the default handout edition while editing: a save should show within seconds. `build` writes all.
+        extras.append(functools.partial(write_handouts, default_only=True))
+    builder = Builder(paths, extras=extras)  # kept in memory: each save rebuilds only what changed
 
     def rebuild(pages_ready: Callable[[], None], newer_save: Callable[[], bool]) -> list[str]:
         """Rebuild the pages, call `pages_ready` (the open page reloads), then make the handout PDFs, which

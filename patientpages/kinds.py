@@ -132,8 +132,42 @@ def handout_index_url(audience: Audience) -> str:
     return f"handouts/{audience.folder}/"
 
 
-def handout_url(slug: str, audience: Audience) -> str:
-    return f"handouts/{slug}-{audience.slug}.pdf"
+@dataclass(frozen=True)
+class Edition:
+    """One printed form of every handout: the site's paper size at the plain URL, the other size and large
+    print beside it."""
+
+    suffix: str  # "" for the default; else the URL's ending: "-letter", "-a4", "-large-print"
+    paper: str  # "A4" or "letter"
+    large_print: bool
+    label: str  # on the handout list: "A4", "US Letter", "Large print, A4"
+
+    @property
+    def max_pages(self) -> int:
+        return 4 if self.large_print else 2
+
+
+PAPER_LABELS = {"A4": "A4", "letter": "US Letter"}
+
+
+def handout_editions(default_paper: str) -> tuple[Edition, ...]:
+    """The default paper first (today's URLs), then the other size, then large print on the default paper."""
+    default = "letter" if default_paper.lower() == "letter" else "A4"
+    other = "A4" if default == "letter" else "letter"
+    return (
+        Edition("", default, False, PAPER_LABELS[default]),
+        Edition(f"-{other.lower()}", other, False, PAPER_LABELS[other]),
+        Edition("-large-print", default, True, f"Large print, {PAPER_LABELS[default]}"),
+    )
+
+
+def handout_url(slug: str, audience: Audience, edition: Edition | None = None) -> str:
+    return f"handouts/{slug}-{audience.slug}{edition.suffix if edition else ''}.pdf"
+
+
+def handout_bundle_url(class_slug: str, audience: Audience) -> str:
+    """Every handout of one kind of treatment for one audience in one PDF, for a clinic to print at once."""
+    return f"handouts/bundles/{class_slug}-{audience.slug}.pdf"
 
 
 def glossary_term_url(term_id: str) -> str:

@@ -9,7 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -250,11 +259,58 @@ class SideEffectTiers(Record):
     )
 
 
+# ---------- pictures of how a treatment is given ----------
+
+
+class CycleBlock(Record):
+    days: int = Field(ge=1, le=90, description="How many days this part of the cycle lasts.")
+    given: Literal["day-and-night", "once", "none"] = Field(
+        description="'day-and-night': a drip that keeps running; 'once': one dose on the first day; 'none': a break."
+    )
+    label: Text = Field(description="A few plain words drawn over this part, e.g. 'Drip runs day and night'.")
+    maybe: bool = Field(False, description="True when only some people have this part (e.g. 'for 3 or 4 weeks').")
+
+
+class Step(Record):
+    label: Text = Field(description="A few plain words for the step, e.g. 'T cells collected'.")
+    takes: Text | None = Field(None, description="How long it takes, only as the sources say it: 'a few weeks'.")
+
+
+class Picture(Record):
+    """A timeline the build draws from the facts: fill in exactly one of cycle, every_day or steps."""
+
+    caption: Text = Field(description="The picture's title, e.g. 'One cycle of blinatumomab'.")
+    cycle: list[CycleBlock] = Field(
+        default_factory=list, description="The parts of one treatment cycle, in order (a drip, then a break)."
+    )
+    repeats: bool = Field(False, description="With cycle: true when more cycles may follow.")
+    every_day: list[Annotated[int, Field(ge=1, le=4)]] = Field(
+        default_factory=list,
+        max_length=2,
+        description="Doses a day, taken every day: [2] for twice a day, [1, 2] for 'once or twice a day'.",
+    )
+    steps: list[Step] = Field(default_factory=list, description="Steps of treatment in order, 2 to 7 of them.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Picture:
+        given = [name for name in ("cycle", "every_day", "steps") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of cycle, every_day or steps (found {len(given) or 'none'})")
+        if self.steps and not 2 <= len(self.steps) <= 7:
+            raise ValueError("steps: give 2 to 7 steps")
+        if self.repeats and not self.cycle:
+            raise ValueError("repeats goes with cycle")
+        return self
+
+
 class HowGiven(Record):
     route: Text = Field(description="How it enters the body, e.g. 'Into a vein (IV)', 'Pills by mouth'.")
     schedule: Text | None = Field(None, description="How often and for how long, in plain words. No doses.")
     setting: Text | None = Field(None, description="Where it is given: hospital, clinic, at home.")
     what_to_expect: list[Text] = Field(default_factory=list, description="Short points on what the day is like.")
+    picture: Picture | None = Field(
+        None, description="A timeline drawn on the page and handout, where the sources give the schedule."
+    )
 
 
 class Study(Record):
@@ -341,6 +397,9 @@ class TreatmentClass(Reviewed):
     how_it_works: Text = Field(description="How it works, in plain words, with terms explained.")
     how_given: Text | None = Field(None, description="How treatments of this kind are usually given.")
     steps: list[Text] = Field(default_factory=list, description="Steps of treatment, in order, where it has them.")
+    picture: Picture | None = Field(
+        None, description="A timeline drawn on this page and on its drugs' pages that have no picture of their own."
+    )
     part_of: ClassSlug | None = Field(
         None, description="Slug of a broader kind of treatment in content/classes/ that this one belongs to."
     )

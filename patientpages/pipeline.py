@@ -22,7 +22,7 @@ from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .file_access import Access, links_outside
-from .kinds import handout_url
+from .kinds import handout_bundle_url, handout_editions, handout_url
 from .link import SiteGraph, link
 from .outputs import SiteOutputs, finish_interrupted_commit
 from .page_checks import page_problems
@@ -394,5 +394,10 @@ def _site_files(paths: Paths, result: BuildResult) -> set[str]:
     files = {p.output for p in result.pages} | {"_headers", kinds.SITEMAP_URL, kinds.ROBOTS_URL, kinds.FEED_URL}
     if paths.static.is_dir():
         files |= {"static/" + p.relative_to(paths.static).as_posix() for p in paths.static.rglob("*") if p.is_file()}
-    files |= {handout_url(slug, audience) for slug, audience in result.graph.uses}
+    graph = result.graph
+    editions = handout_editions(graph.content.site.record.handout_paper)
+    files |= {handout_url(slug, audience, e if e.suffix else None) for slug, audience in graph.uses for e in editions}
+    files |= {
+        handout_bundle_url(c, a) for c, by_audience in graph.class_drugs.items() for a, s in by_audience.items() if s
+    }
     return files

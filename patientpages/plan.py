@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import kinds, model
+from . import kinds, model, pictures
 from .audience import AUDIENCES, BY_SLUG, Audience
 from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
 from .link import TIERS, SiteGraph, glossary_ids
 from .model import voiced, voices
+from .pictures import Drawing
 from .views import (
     ArticleView,
     AudienceHomeView,
@@ -32,6 +33,8 @@ from .views import (
     EffectItem,
     EmptyView,
     GlossaryView,
+    HandoutFile,
+    HandoutItem,
     HandoutListView,
     HomeView,
     Link,
@@ -178,15 +181,28 @@ def _audience_home(graph: SiteGraph, audience: Audience) -> Page:
 
 
 def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
-    slugs = [s for s in graph.content.drugs if graph.use(s, audience)]
+    c = graph.content
+    editions = kinds.handout_editions(c.site.record.handout_paper)
+    slugs = sorted({s for s in c.drugs if graph.use(s, audience)})
     items = tuple(
-        Link(d.title, kinds.handout_url(slug, audience), d.note)
-        for slug, d in zip(sorted(set(slugs)), _drug_links(graph, slugs, audience), strict=True)
+        HandoutItem(
+            d.title,
+            d.note,
+            c.drugs[slug].record.reviewed,
+            tuple(HandoutFile(e.label, kinds.handout_url(slug, audience, e)) for e in editions),
+        )
+        for slug, d in zip(slugs, _drug_links(graph, slugs, audience), strict=True)
+    )
+    bundles = tuple(
+        HandoutFile(c.classes[cls].record.name, kinds.handout_bundle_url(cls, audience))
+        for cls in sorted(graph.class_drugs)
+        if graph.class_drugs[cls].get(audience)
     )
     title = f"Printable handouts for {audience.readers}"
+    view = HandoutListView(audience, items, bundles)
     return Page(
         kinds.handout_index_url(audience), "handout-list", "handouts_index.html", title,
-        _audience_crumbs(audience), [graph.content.site.doc.path], HandoutListView(audience, items), audience,
+        _audience_crumbs(audience), [c.site.doc.path], view, audience,
     )  # fmt: skip
 
 
@@ -352,6 +368,7 @@ def drug_view(graph: SiteGraph, slug: str, audience: Audience) -> DrugView:
         audience=audience,
         use=use.use,
         how_given=use.how_given,
+        picture=_picture(use.how_given.picture or c.classes[drug.treatment_class].record.picture),
         narrative=use.narrative,
         tiers=tuple(tiers),
         call_now=call_now,
@@ -364,6 +381,10 @@ def drug_view(graph: SiteGraph, slug: str, audience: Audience) -> DrugView:
         study_sources={s.source: c.sources[s.source].record for s in use.use.studies},
         review_due=graph.review_due[slug],
     )
+
+
+def _picture(picture: model.Picture | None) -> Drawing | None:
+    return pictures.draw(picture) if picture else None
 
 
 def _label_once(tier: Tier) -> Tier:
@@ -515,7 +536,8 @@ def _class_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
     crumbs += [Link(graph.content.classes[p].record.name, kind.page_url(p)) for p in broader]
     by_audience = {a.slug: _drug_links(graph, users.get(a, []), a) for a in AUDIENCES}
     sources = _sources(graph, entry.record.sources)
-    view = TreatmentView(entry.record, _class_tree(graph, slug), by_audience, _narrative(entry), sources)
+    picture = _picture(entry.record.picture)
+    view = TreatmentView(entry.record, picture, _class_tree(graph, slug), by_audience, _narrative(entry), sources)
     return [_record_page(graph, kind, slug, entry, view, crumbs)]
 
 

@@ -99,6 +99,8 @@ def _explain(doc: Document, record_type: type[BaseModel], base: tuple, error: di
         return doc.problem(where, f"'{_name(where)}' needs at least {error['ctx']['min_length']} item")
     if kind in _TYPE_WORDS:
         return doc.problem(where, f"'{_name(where)}' should be {_TYPE_WORDS[kind]}, not {_describe(value)}")
+    if kind == "value_error":  # a rule of the record's own: its message is already in the editor's words
+        return doc.problem(where, f"'{_name(where)}': {error['ctx']['error']}")
     return doc.problem(where, f"'{_name(where)}': {error['msg']}")
 
 

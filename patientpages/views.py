@@ -11,6 +11,7 @@ from typing import Any
 
 from . import model
 from .audience import Audience
+from .pictures import Drawing
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class DrugView(View):
     audience: Audience
     use: model.AudienceUse
     how_given: model.HowGiven
+    picture: Drawing | None  # how it is given, from the record or else its class
     narrative: str | None
     tiers: tuple[Tier, ...]  # only tiers with entries, most urgent first
     call_now: tuple[SignGroup, ...]
@@ -144,6 +146,7 @@ class ClassNode:
 @dataclass(frozen=True)
 class TreatmentView(View):
     treatment: model.TreatmentClass
+    picture: Drawing | None
     narrower: tuple[ClassNode, ...]
     by_audience: dict[str, tuple[Link, ...]]  # audience slug -> drugs of this kind
     narrative: str | None
@@ -190,9 +193,25 @@ class ListView(View):
 
 
 @dataclass(frozen=True)
+class HandoutFile:
+    label: str  # "A4", "US Letter", "Large print, A4", or a bundle's treatment
+    url: str
+    pages: int | None = None  # known once the PDF is made (the handout build fills it in)
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    title: str
+    note: str
+    reviewed: dt.date
+    files: tuple[HandoutFile, ...]  # one per edition, the default paper first
+
+
+@dataclass(frozen=True)
 class HandoutListView(View):
     audience: Audience
-    items: tuple[Link, ...]
+    items: tuple[HandoutItem, ...]
+    bundles: tuple[HandoutFile, ...]  # one per kind of treatment
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,23 @@ CASES = {
         lambda c: replace(c / "drugs/betanib.yaml", "reviewed:", "class: test-pill\nreviewed:"),
         "drugs/betanib.yaml:14:1: duplicate key 'class' (first given on line 3)",
     ),
+    "picture of two kinds": (
+        lambda c: replace(
+            c / "drugs/betanib.yaml",
+            "  route: Pills by mouth\n",
+            "  route: Pills by mouth\n  picture:\n    caption: Betanib\n    every_day: [1]\n"
+            "    steps: [{label: One}, {label: Two}]\n",
+        ),
+        "drugs/betanib.yaml:9:5: 'how_given.picture': give exactly one of cycle, every_day or steps (found 2)",
+    ),
+    "picture with an unknown way of giving": (
+        lambda c: replace(
+            c / "classes/test-pill.yaml",
+            "part_of:",
+            "picture:\n  caption: A cycle\n  cycle:\n    - {days: 5, given: drip, label: Pills}\npart_of:",
+        ),
+        "classes/test-pill.yaml:7:24: 'picture.cycle[0].given': Input should be 'day-and-night', 'once' or 'none'",
+    ),
     "misspelt field": (
         lambda c: replace(c / "drugs/betanib.yaml", "what_it_is:", "what_it_si:"),
         "drugs/betanib.yaml:4:1: unknown field 'what_it_si' (did you mean 'what_it_is'?)",

@@ -8,12 +8,13 @@ import functools
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pypdf
 import pytest
 import yaml
-from conftest import FIXTURE, once_per_run
+from conftest import FIXTURE
 
 from patientpages import handouts, render
 from patientpages.errors import BuildFailed
@@ -31,8 +32,10 @@ def _paths(out: Path, content: Path = ROOT / "content", templates: Path = ROOT /
     return Paths(content, templates, ROOT / "static", out)
 
 
-def _build(out: Path, paper: str | None = None, **kw):
-    extra = functools.partial(write_handouts, paper=paper) if paper else write_handouts
+def _build(out: Path, paper: str | None = None, *, every_edition: bool = False, **kw):
+    """A build with handouts: the default edition only, unless every edition (both papers, large print,
+    bundles) is asked for; rendering all of them for every small test would make the suite slow."""
+    extra = functools.partial(write_handouts, paper=paper, default_only=not every_edition)
     messages: list[str] = []
     result = build(_paths(out, **kw), extras=[extra], progress=messages.append)
     return result, messages
@@ -75,24 +78,22 @@ def urgent_signs_in_yaml(content: Path, handout: str) -> list[str]:
 
 @pytest.fixture(scope="session")
 def a4(real_build):
-    """The session's real site, whose handouts are on the site setting's paper, A4."""
+    """The session's real site with every handout edition: A4 (the site's default) at today's URLs, Letter and
+    large print beside them, and the bundles."""
     return real_build.site.out, real_build.result, real_build.messages
 
 
-@pytest.fixture(scope="session")
-def letter(tmp_path_factory):
-    """The real site again, with its handouts on US Letter paper; made once per test run."""
+EDITION_SUFFIX = {"A4": "", "letter": "-letter"}
 
-    def make(folder: Path):
-        return folder / "site", *_build(folder / "site", "letter")
 
-    return once_per_run(tmp_path_factory, "letter", make)
+def _file(page, size: str = "A4", large_print: bool = False) -> str:
+    """The handout of a drug page in one edition: A4 at the page's own link, Letter and large print beside it."""
+    return page.view.handout.replace(".pdf", "-large-print.pdf" if large_print else f"{EDITION_SUFFIX[size]}.pdf")
 
 
 @pytest.fixture(scope="module", params=["A4", "letter"])
-def built(request):
-    """Each paper's build, made only when a test asks for that paper."""
-    return request.param, *request.getfixturevalue("a4" if request.param == "A4" else "letter")
+def built(request, a4):
+    return request.param, *a4
 
 
 # ---------- every handout of the real content, on both paper sizes ----------
@@ -100,19 +101,21 @@ def built(request):
 
 def test_a_handout_for_every_drug_page(built):
     size, out, result, messages = built
-    expected = sorted(p.view.handout for p in _drug_pages(result))
-    handouts_written = [o for o in result.extra_outputs if o.startswith("handouts/")]  # the search index too
-    assert expected and sorted(handouts_written) == expected
-    assert sorted(str(p.relative_to(out)) for p in (out / "handouts").glob("*.pdf")) == expected
-    assert all(re.fullmatch(r"handouts/[a-z0-9-]+-(adult|child)\.pdf", e) for e in expected)
-    assert any(f"{len(expected)} PDFs on {size} paper" in m for m in messages)
+    expected = sorted(_file(p, size) for p in _drug_pages(result))
+    assert expected and set(expected) <= set(result.extra_outputs)
+    suffix = EDITION_SUFFIX[size]
+    found = sorted(str(p.relative_to(out)) for p in (out / "handouts").glob(f"*-adult{suffix}.pdf"))
+    found += sorted(str(p.relative_to(out)) for p in (out / "handouts").glob(f"*-child{suffix}.pdf"))
+    assert sorted(found) == expected
+    assert all(re.fullmatch(rf"handouts/[a-z0-9-]+-(adult|child){suffix}\.pdf", e) for e in expected)
+    assert any(f"{len(expected) * 3} PDFs in 3 editions (A4 default" in m for m in messages)
 
 
 def test_at_most_two_pages_of_the_chosen_paper(built):
     size, out, result, _ = built
     for page in _drug_pages(result):
-        pdf = pypdf.PdfReader(out / page.view.handout)
-        assert 1 <= len(pdf.pages) <= 2, f"{page.view.handout} on {size}: {len(pdf.pages)} pages"
+        pdf = pypdf.PdfReader(out / _file(page, size))
+        assert 1 <= len(pdf.pages) <= 2, f"{_file(page, size)} on {size}: {len(pdf.pages)} pages"
         for p in pdf.pages:
             width, height = float(p.mediabox.width), float(p.mediabox.height)
             assert (round(width, 1), round(height, 1)) == pytest.approx(PAGE_POINTS[size], abs=0.2)
@@ -122,13 +125,13 @@ def test_the_words_a_nurse_relies_on(built):
     size, out, result, _ = built
     site = result.graph.content.site.record
     for page in _drug_pages(result):
-        view, name = page.view, page.view.handout
+        view, name = page.view, _file(page, size)
         pages = _pages_text(out / name)
         text = " ".join(pages)
         assert view.drug.generic_name in pages[0], name
         for brand in view.drug.brand_names:
             assert brand in pages[0], name
-        urgent_signs = urgent_signs_in_yaml(ROOT / "content", name)
+        urgent_signs = urgent_signs_in_yaml(ROOT / "content", page.view.handout)
         for sign in urgent_signs:
             assert _flat(sign) in text, f"{name}: urgent sign {sign!r} missing"
         if not urgent_signs:
@@ -147,7 +150,7 @@ def test_the_words_a_nurse_relies_on(built):
 def test_sections_come_in_order_and_speak_to_the_audience(built):
     size, out, result, _ = built
     for page in _drug_pages(result):
-        text = " ".join(_pages_text(out / page.view.handout))
+        text = " ".join(_pages_text(out / _file(page, size)))
         child = page.audience.slug == "child"
         order = [
             page.view.drug.generic_name,
@@ -164,23 +167,31 @@ def test_sections_come_in_order_and_speak_to_the_audience(built):
         assert ("For parents and caregivers" in text) is child
 
 
-def test_body_text_is_at_least_12_pt(built):
-    _, out, result, _ = built
-    for page in _drug_pages(result)[::3]:  # a sample; every handout shares one stylesheet
-        sizes = []
+def _font_sizes(path: Path) -> tuple[list, list]:
+    """(body, footer): the size in pt of every run of text, split at the top of the footer."""
+    sizes = []
 
-        def visit(text, cm, tm, font, size, sizes=sizes):
-            if text.strip():
-                scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
-                y = tm[5] * cm[3] + cm[5]
-                sizes.append((round(size * scale, 1), y, text))
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
+            y = tm[5] * cm[3] + cm[5]
+            sizes.append((round(size * scale, 1), y, text))
 
-        for p in pypdf.PdfReader(out / page.view.handout).pages:
-            p.extract_text(visitor_text=visit)
-        body = [(s, t) for s, y, t in sizes if y > FOOTER_TOP_PT]
-        footer = [(s, t) for s, y, t in sizes if y <= FOOTER_TOP_PT]
-        assert body and min(s for s, _ in body) >= 12, [b for b in body if b[0] < 12][:3]
-        assert footer and min(s for s, _ in footer) >= 10
+    for p in pypdf.PdfReader(path).pages:
+        p.extract_text(visitor_text=visit)
+    return [(s, t) for s, y, t in sizes if y > FOOTER_TOP_PT], [(s, t) for s, y, t in sizes if y <= FOOTER_TOP_PT]
+
+
+def test_body_text_is_at_least_12_pt(a4):
+    out, result, _ = a4
+    for size in ("A4", "letter"):
+        for page in _drug_pages(result)[::3]:  # a sample; every handout shares one stylesheet
+            body, footer = _font_sizes(out / _file(page, size))
+            # Labels drawn inside the treatment picture scale with it; the picture's desc says them in words.
+            drawn = {m.text for m in page.view.picture.marks} if page.view.picture else set()
+            body = [(s, t) for s, t in body if t.strip() not in drawn]
+            assert body and min(s for s, _ in body) >= 12, [b for b in body if b[0] < 12][:3]
+            assert footer and min(s for s, _ in footer) >= 10
 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) is not installed")
@@ -202,7 +213,7 @@ def test_black_and_white_only(a4):
 def test_footer_qr_code_is_embedded_not_fetched(a4):
     out, result, _ = a4
     page = _drug_pages(result)[0]
-    html = handouts.render_html(render.environment(ROOT / "templates"), page, result)["regular"]
+    html = handouts.render_html(render.environment(ROOT / "templates"), page, result)["regular", "none"]
     assert 'src="data:image/svg+xml,' in html
     assert not re.search(r'(src|href)="(?!data:|https://leukemia-medicines\.example\.org/)', html)
     assert "<link" not in html and "@import" not in (ROOT / "templates" / layout.STYLESHEET).read_text()
@@ -241,21 +252,26 @@ def test_urgent_box_lists_exactly_the_signs_of_the_fixture_records(tmp_path):
 
 
 def test_second_build_reuses_every_pdf(a4, monkeypatch):
-    out, result, _ = a4
-    before = {p.view.handout: (out / p.view.handout).read_bytes() for p in _drug_pages(result)}
+    first, result, _ = a4
+    before = {name: (first / name).read_bytes() for name in result.extra_outputs}
+    pdfs = [name for name in before if name.endswith(".pdf") and "/bundles/" not in name]
 
     def no_rendering(*args, **kwargs):
         raise AssertionError("a handout was rendered again although nothing changed")
 
     monkeypatch.setattr(handouts, "fit", no_rendering)
-    again_out = out.with_name("site-again")  # beside the shared site, so it shares the handout cache
-    again, messages = _build(again_out)
-    assert any(f"0 laid out, {len(before)} reused from cache" in m for m in messages), messages
-    assert {p.view.handout: (again_out / p.view.handout).read_bytes() for p in _drug_pages(again)} == before
-    again, messages = _build(again_out)  # again: the build cache beside it knows nothing changed
-    assert any(f"0 laid out, 0 reused from cache, {len(before)} unchanged" in m for m in messages), messages
-    cached = list((out.with_name(".handout-cache")).glob("*.pdf"))
-    assert len(cached) == len(before)
+    again_out = first.with_name("site-again")  # beside the shared site, so it shares the handout cache
+    _, messages = _build(again_out, every_edition=True)
+    assert any(f"0 laid out, {len(pdfs)} reused from cache, 0 unchanged" in m for m in messages), messages
+    handout_files = [name for name in before if name.startswith("handouts/")]
+    assert {name: (again_out / name).read_bytes() for name in handout_files} == {
+        name: before[name] for name in handout_files
+    }
+    _, messages = _build(again_out, every_edition=True)  # again: the build cache beside it knows nothing changed
+    assert any(f"0 laid out, 0 reused from cache, {len(pdfs)} unchanged" in m for m in messages), messages
+    assert {name: (again_out / name).read_bytes() for name in handout_files} == {
+        name: before[name] for name in handout_files
+    }
 
 
 def test_rendering_again_gives_the_same_bytes(a4):
@@ -363,7 +379,7 @@ def test_long_content_is_set_tighter_not_cut(tmp_path):
     out = tmp_path / "site"
     for size in ("A4", "letter"):
         result, messages = _build(out, size, content=content)
-        assert any("set tighter to fit" in m and "longamab-adult (dense)" in m for m in messages), messages
+        assert any("set tighter to fit" in m and "longamab-adult.pdf (dense)" in m for m in messages), messages
         page = _drug_pages(result)[0]
         pdf = pypdf.PdfReader(out / page.view.handout)
         assert len(pdf.pages) <= 2
@@ -450,3 +466,126 @@ def test_paper_sizes():
     assert handouts.paper_size("a4") == "A4" and handouts.paper_size("Letter") == "letter"
     with pytest.raises(ValueError):
         handouts.paper_size("legal")
+
+
+# ---------- page 2, large print, the handout lists, bundles ----------
+
+
+def test_page_two_holds_a_diary_and_questions_where_they_fit(a4):
+    out, result, _ = a4
+    with_diary = 0
+    for size in ("A4", "letter"):
+        for page in _drug_pages(result):
+            name = _file(page, size)
+            pages = _pages_text(out / name)
+            text = " ".join(pages)
+            assert len(pages) <= 2, name
+            if "Side-effect diary" not in text:
+                continue
+            with_diary += 1
+            diary = text[text.index("Side-effect diary") :]
+            # Two weeks of days, a row for each common side effect, and rows for any others.
+            assert " ".join(str(day) for day in range(1, 15)) in diary, name
+            common = page.view.tier("common")
+            for effect in common.effects if common else ():
+                assert _flat(effect.name).lower() in diary.lower(), f"{name}: no diary row for {effect.name}"
+            assert "Other:" in diary and "Date of day 1" in diary
+            assert "Side-effect diary" in pages[-1]  # never split from its grid on another page
+    assert with_diary >= 4  # the shorter handouts have room for one
+
+
+def test_large_print_is_16_pt_and_at_most_four_pages(a4):
+    out, result, _ = a4
+    for page in _drug_pages(result):
+        name = _file(page, large_print=True)
+        pages = _pages_text(out / name)
+        assert 1 <= len(pages) <= 4, name
+        assert page.view.drug.generic_name in pages[0]
+        for sign in page.view.urgent_signs:
+            assert _flat(sign) in " ".join(pages), f"{name}: urgent sign {sign!r} missing"
+        assert f"page {len(pages)} of {len(pages)}" in pages[-1]
+    for page in _drug_pages(result)[::4]:
+        body, _ = _font_sizes(out / _file(page, large_print=True))
+        drawn = {m.text for m in page.view.picture.marks} if page.view.picture else set()
+        body = [(s, t) for s, t in body if t.strip() not in drawn]
+        assert min(s for s, _ in body) >= 16, [b for b in body if b[0] < 16][:3]
+
+
+def test_the_handout_list_offers_both_papers_and_large_print_with_page_counts(a4):
+    out, result, _ = a4
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((out / "handouts/children/index.html").read_text(encoding="utf-8"), "html.parser")
+    items = soup.select(".handout-list > li")
+    children = [p for p in _drug_pages(result) if p.audience.slug == "child"]
+    assert len(items) == len(children)
+    for item in items:
+        links = item.select("a")
+        assert [a.text.split(" (")[0] for a in links] == ["A4", "US Letter", "Large print, A4"]
+        for a in links:
+            pdf = (out / "handouts/children" / a["href"]).resolve()
+            count = len(pypdf.PdfReader(pdf).pages)
+            assert f"PDF, {count} page" in a.text, (a["href"], a.text)
+        assert item.find("time")["datetime"].startswith("20")
+
+
+def test_bundles_hold_every_handout_of_a_kind_of_treatment(a4):
+    out, result, _ = a4
+    car_t = [p for p in _drug_pages(result) if p.view.drug.treatment_class == "car-t-cell-therapy"]
+    adult = sorted((p for p in car_t if p.audience.slug == "adult"), key=lambda p: p.view.slug)
+    bundle = pypdf.PdfReader(out / "handouts/bundles/car-t-cell-therapy-adult.pdf")
+    parts = [pypdf.PdfReader(out / p.view.handout) for p in adult]
+    assert len(adult) == 2 and len(bundle.pages) == sum(len(r.pages) for r in parts)
+    text = " ".join(_text(p) for p in bundle.pages)
+    assert all(p.view.drug.generic_name in text for p in adult)
+    assert "Tisagenlecleucel, for parents and caregivers" not in text  # one audience per bundle
+    soup_text = (out / "handouts/adults/index.html").read_text(encoding="utf-8")
+    assert 'handouts/bundles/car-t-cell-therapy-adult.pdf"' in soup_text
+
+
+def test_handouts_show_the_treatment_picture(a4):
+    out, result, _ = a4
+    page = next(p for p in _drug_pages(result) if p.url == "adults/blinatumomab/")
+    text = " ".join(_pages_text(out / page.view.handout))
+    assert "Drip runs day and night" in text and "One cycle of blinatumomab" in text
+
+
+# ---------- a clinic's own set, from the command line ----------
+
+
+def test_clinic_command_writes_every_handout_with_the_clinics_details(tmp_path):
+    content = _tiny_content(tmp_path, drugs=("gemtuzumab-ozogamicin",))
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text("name: Riverside Children's Clinic\nphone: 555-0142\nafter_hours_phone: 555-0143\n")
+    out = tmp_path / "riverside"
+    run = subprocess.run(
+        [sys.executable, "build.py", "handouts", "--clinic", str(clinic), "--out", str(out), "--content", str(content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
+    assert (
+        "handouts/gemtuzumab-ozogamicin-child.pdf" in pdfs and "handouts/gemtuzumab-ozogamicin-adult-letter.pdf" in pdfs
+    )
+    assert "handouts/gemtuzumab-ozogamicin-child-large-print.pdf" in pdfs
+    for pdf in pdfs:
+        text = " ".join(_text(p) for p in pypdf.PdfReader(out / pdf).pages)
+        assert "Riverside Children's Clinic" in text and "555-0142" in text and "555-0143" in text, pdf
+    assert not (out / "index.html").exists()  # handouts only, no site
+
+
+def test_clinic_command_reports_a_bad_clinic_file_at_its_line(tmp_path):
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text("name: Riverside\nphone: 555-0142\nafter_hour_phone: 555-0143\n")
+    out = tmp_path / "riverside"
+    run = subprocess.run(
+        [sys.executable, "build.py", "handouts", "--clinic", str(clinic), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert f"{clinic}:3:1: unknown field 'after_hour_phone' (did you mean 'after_hours_phone'?)" in run.stderr
+    assert "Traceback" not in run.stderr and not out.exists()

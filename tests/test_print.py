@@ -5,10 +5,15 @@ from __future__ import annotations
 import io
 
 import pytest
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from patientpages.checks.browser import launched_browser, served
 from patientpages.checks.tools import ToolMissing
+
+
+def _words_in_main(page_file):
+    return len(BeautifulSoup(page_file.read_text(encoding="utf-8"), "html.parser").main.get_text().split())
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +23,8 @@ def printed(real_build):
         with launched_browser() as browser, served(out) as origin:
             page = browser.new_page()
             page.goto(f"{origin}/adults/blinatumomab/")
-            page.emulate_media(media="print")
+            # A reader in dark mode still prints black on white.
+            page.emulate_media(media="print", color_scheme="dark")
             looks = page.evaluate("""() => {
                 const style = (sel, prop) => getComputedStyle(document.querySelector(sel)).getPropertyValue(prop);
                 const link = document.querySelector('#side-effects a[data-print]');
@@ -29,33 +35,50 @@ def printed(real_build):
                     boxBg: style('.call-now', 'background-color'), heading: style('.call-now h2', 'color'),
                     after: getComputedStyle(link, '::after').getPropertyValue('content'),
                     address: style('.print-only', 'display'),
+                    pageRule: [...document.styleSheets].some(
+                        sheet => [...sheet.cssRules].some(rule => rule instanceof CSSPageRule)),
                 };
             }""")
             pdf = page.pdf(format="A4", print_background=True)
+            # For each audience, the drug page with the most words is the hardest to fit on 3 sheets.
+            sheets = {}
+            for audience in ("adults", "children"):
+                longest = max((out / audience).glob("*/index.html"), key=_words_in_main)
+                url = f"/{longest.parent.relative_to(out).as_posix()}/"
+                page.goto(origin + url)
+                for paper in ("A4", "Letter"):
+                    pdf_bytes = page.pdf(format=paper, prefer_css_page_size=True)
+                    sheets[url, paper] = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
             page.close()
     except ToolMissing as missing:
         pytest.skip(str(missing))
-    return looks, PdfReader(io.BytesIO(pdf))
+    return looks, PdfReader(io.BytesIO(pdf)), sheets
 
 
 def test_print_hides_navigation_and_shows_the_page_address(printed):
-    looks, _ = printed
+    looks, *_ = printed
     assert looks["header"] == looks["crumbs"] == looks["tools"] == "none"
     assert looks["address"] == "block"
 
 
 def test_print_is_black_on_white(printed):
-    looks, _ = printed
+    looks, *_ = printed
     assert looks["ink"] == "rgb(0, 0, 0)" and looks["heading"] == "rgb(0, 0, 0)"
     assert looks["paper"] in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
     assert looks["boxBg"] == "rgb(255, 255, 255)"
 
 
 def test_urgent_box_does_not_break_and_links_show_where_they_go(printed):
-    looks, reader = printed
+    looks, reader, _ = printed
     assert looks["box"] == "avoid"
     assert "https://leukemia-medicines.example.org/side-effects/" in looks["after"]
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Call your care team right away" in text
     assert "leukemia-medicines.example.org/adults/blinatumomab/" in text
     assert "Skip to main content" not in text
+
+
+def test_drug_pages_print_on_at_most_three_sheets_of_either_paper(printed):
+    looks, _, sheets = printed
+    assert looks["pageRule"], "the stylesheet should have an @page rule"
+    assert len(sheets) == 4 and max(sheets.values()) <= 3, sheets

@@ -20,9 +20,9 @@ from patientpages.checks.pages import css_urls, srcset_urls
 from patientpages.checks.privacy import csp_problems, external_loads, headers_file_problems, parse_csp, privacy_problems
 
 CSS = """\
-:root { color: #1a1a1a; background: #fff; font: 1.125rem/1.5 system-ui, sans-serif; }
-body { margin: 0 auto; max-width: 40rem; padding: 0 1rem; }
-a { color: #0b4f8a; }
+:root { color: #1a1a1a; background: #fff; font: 1.125rem/1.5 system-ui, sans-serif; color-scheme: light dark; }
+body { margin: 0 auto; max-width: 40rem; padding: 0 1rem; overflow-wrap: anywhere; }
+a { color: #0b4f8a; padding-block: 0.2em; }
 a:focus-visible { outline: 3px solid #0b4f8a; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; }
 .skip:focus { left: 1rem; top: 1rem; background: #fff; }
@@ -30,6 +30,16 @@ a:focus-visible { outline: 3px solid #0b4f8a; outline-offset: 2px; }
 .wide { width: 900px; }
 .no-ring:focus, .no-ring:focus-visible { outline: none; }
 .hidden-skip { position: absolute; left: -999px; }
+.tiny { font-size: 10px; padding: 0; }
+.em-wide { width: 18em; }
+.nowrap { white-space: nowrap; overflow: hidden; }
+.tall { height: 150vh; }
+@media (prefers-color-scheme: dark) {
+  :root { color: #eee; background: #111; }
+  a { color: #9cf; }
+  a:focus-visible { outline-color: #9cf; }
+  .dark-faint { color: #444; }
+}
 """
 
 SKIP_LINK = '<a class="skip" href="#main">Skip to content</a>'
@@ -355,6 +365,13 @@ BAD_BROWSER_PAGES = {
     "no-ring.html": page("<p>Hi</p>", skip='<a class="skip no-ring" href="#main">Skip to content</a>'),
     "hidden-skip.html": page("<p>Hi</p>", skip='<a class="hidden-skip" href="#main">Skip to content</a>'),
     "third-party.html": page('<p><img src="https://images.example.com/x.png" alt="x"></p>', csp=""),
+    "tiny-target.html": page('<ul><li><a class="tiny" href="/">Adults</a></li></ul>'),
+    "wide-at-large-text.html": page('<p class="em-wide">Fits a phone only at normal text size.</p>'),
+    "clipped.html": page('<h2 class="nowrap">Brexucabtagene autoleucel</h2>'),
+    "urgent-far-down.html": page(
+        '<div class="tall">Intro</div>\n<section class="call-now"><h2>Call right away</h2></section>'
+    ),
+    "dark-contrast.html": page('<p class="dark-faint">Take with food.</p>'),
 }
 
 
@@ -380,7 +397,7 @@ def test_axe_finds_an_image_without_alt(browser_problems):
     [problem] = browser_problems["alt.html"]
     assert problem.message.startswith("accessibility [image-alt]: Images must have alternative text")
     assert (problem.line, problem.column) == (BODY_LINE, 4)
-    assert problem.message.endswith("(at 375px, 1280px)")
+    assert problem.message.endswith("(at 375px, 1280px, 390px at 200% text in dark mode)")
 
 
 def test_axe_finds_low_contrast_text(browser_problems):
@@ -390,7 +407,8 @@ def test_axe_finds_low_contrast_text(browser_problems):
 
 
 def test_a_page_wider_than_a_phone_is_reported_at_the_culprit(browser_problems):
-    [problem] = browser_problems["wide.html"]
+    problem, at_large_text = sorted(browser_problems["wide.html"], key=lambda p: p.message)
+    assert at_large_text.message.startswith("page scrolls sideways on a 390px phone")
     assert problem.message.startswith("page scrolls sideways on a 375px phone")
     assert "<div> reaches" in problem.message and problem.message.endswith("(at 375px)")
     assert problem.line == BODY_LINE + 1
@@ -401,7 +419,7 @@ def test_a_page_without_a_viewport_is_reported(browser_problems):
         (
             3,
             'no <meta name="viewport" content="width=device-width, initial-scale=1">, '
-            "so phones show the page shrunk to fit (at 375px)",
+            "so phones show the page shrunk to fit (at 375px, 390px at 200% text in dark mode)",
         )
     ]
 
@@ -418,9 +436,44 @@ def test_keyboard_skip_link_problems(browser_problems):
     assert (browser_problems["no-ring.html"][0].line, browser_problems["no-skip.html"][0].line) == (11, 12)
 
 
+def test_tap_targets_smaller_than_24px_are_reported_outside_sentences(browser_problems):
+    [problem] = browser_problems["tiny-target.html"]
+    assert problem.message.startswith("tap target <a> 'Adults' is ")
+    assert "smaller than 24x24px (WCAG 2.5.8) (at 375px)" in problem.message
+    assert problem.line == BODY_LINE
+
+
+def test_200_percent_text_overflow_clipping_and_the_urgent_box_are_reported(browser_problems):
+    [wide] = browser_problems["wide-at-large-text.html"]
+    assert wide.message.startswith("page scrolls sideways on a 390px phone")
+    assert wide.message.endswith("(at 390px at 200% text in dark mode)")
+    clipped = messages(browser_problems["clipped.html"])
+    assert "<h2> 'Brexucabtagene autoleucel' is cut off at 200% text" in clipped[0]
+    [far] = browser_problems["urgent-far-down.html"]
+    assert far.message.startswith("the call-right-away box starts ")
+    assert "screens down at 200% text; it should be within 1.5" in far.message
+    assert far.line == BODY_LINE + 1
+
+
+def test_axe_checks_contrast_in_dark_mode_too(browser_problems):
+    [problem] = browser_problems["dark-contrast.html"]
+    assert problem.message.startswith("accessibility [color-contrast]:")
+    assert problem.message.endswith("(at 390px at 200% text in dark mode)")
+
+
+def test_a_page_without_a_colour_scheme_is_reported(browser, tmp_path):
+    site = make_site(tmp_path / "site", GOOD_PAGES, css=CSS.replace(" color-scheme: light dark;", ""))
+    found = {p.message for p in accessibility_problems(site, browser=browser, sample=True, progress=lambda _: None)}
+    assert found == {
+        "no `color-scheme: light dark` declared, so dark mode shows a glaring white page "
+        "(at 390px at 200% text in dark mode)"
+    }
+
+
 def test_loads_from_another_host_are_blocked_and_reported(browser_problems):
     assert [p.message for p in browser_problems["third-party.html"]] == [
-        "the browser tried to load https://images.example.com/x.png from another host (at 375px, 1280px)"
+        "the browser tried to load https://images.example.com/x.png from another host "
+        "(at 375px, 1280px, 390px at 200% text in dark mode)"
     ]
 
 

@@ -1,5 +1,6 @@
-"""Accessibility in a real browser: axe-core's WCAG 2.2 A/AA rules at phone and desktop widths,
-no sideways scrolling on a phone, and a working skip link for keyboard users."""
+"""Accessibility in a real browser: axe-core's WCAG 2.2 A/AA rules at phone and desktop widths and at 200% text
+in dark mode, no sideways scrolling on a phone even at 200% text, the call-right-away box near the top, tap
+targets of at least 24 x 24 px, and a working skip link for keyboard users."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from bs4 import BeautifulSoup
 
 from ..errors import Problem, problem_at
 from . import tools
-from .browser import DESKTOP_WIDTH, PHONE_WIDTH, SiteTab, launched_browser, served
+from .browser import (
+    DESKTOP_WIDTH,
+    LARGE_TEXT_SCALE,
+    LARGE_TEXT_WIDTH,
+    PHONE_WIDTH,
+    SiteTab,
+    launched_browser,
+    served,
+)
 from .pages import display_path, html_pages, page_kind, parse_html, position, url_path
 
 if TYPE_CHECKING:
@@ -102,6 +111,49 @@ _FOCUSED_JS = (
 }"""
 )
 
+# WCAG 2.2, 2.5.8: a target smaller than this needs a reason (a link inside a sentence is exempt).
+MIN_TARGET_PX = 24
+# The boxed "call right away" signs must start within this many screens, whatever the text size.
+URGENT_BOX, URGENT_BOX_SCREENS = ".call-now", 1.5
+
+_SMALL_TARGETS_JS = (
+    "(minimum) => {"
+    + _LOCATE_JS
+    + """
+  const found = [];
+  for (const e of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || (box.width >= minimum && box.height >= minimum)) continue;
+    // Inline exception: a link inside a sentence (its parent has words of its own, not only other links).
+    const words = [...(e.parentElement?.childNodes || [])].filter(n => n.nodeType === 3)
+      .map(n => n.textContent).join('').replace(/[^A-Za-z0-9]/g, '');
+    if (getComputedStyle(e).display === 'inline' && words.length > 0) continue;
+    found.push({tag: e.localName, text: e.textContent.trim().slice(0, 40), width: Math.round(box.width),
+                height: Math.round(box.height), chain: locate(e)});
+  }
+  return found;
+}"""
+)
+
+_LARGE_TEXT_JS = (
+    "([selector, screens]) => {"
+    + _LOCATE_JS
+    + """
+  const result = {scheme: getComputedStyle(document.documentElement).colorScheme, clipped: [], urgent: null};
+  for (const e of document.querySelectorAll('main h1, main h2, main h3, main a, main dt, main dd, main li')) {
+    const style = getComputedStyle(e);
+    if (style.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1)
+      result.clipped.push({tag: e.localName, text: e.textContent.trim().slice(0, 40), chain: locate(e)});
+  }
+  const box = document.querySelector(selector);
+  if (box) {
+    const top = box.getBoundingClientRect().top + window.scrollY;
+    if (top > screens * window.innerHeight) result.urgent = {screens: top / window.innerHeight, chain: locate(box)};
+  }
+  return result;
+}"""
+)
+
 Finding = tuple[str, list]  # (message, element chain from _LOCATE_JS; [] when no element applies)
 
 
@@ -119,8 +171,8 @@ def run_axe(page: Page) -> list[Finding]:
     return findings
 
 
-def check_overflow(page: Page) -> list[Finding]:
-    """No sideways scrolling on a phone: the page is no wider than the screen."""
+def check_overflow(page: Page, width: int = PHONE_WIDTH) -> list[Finding]:
+    """No sideways scrolling on a phone `width` px wide: the page is no wider than the screen."""
     head = page.evaluate(
         "() => {"
         + _LOCATE_JS
@@ -137,13 +189,43 @@ def check_overflow(page: Page) -> list[Finding]:
                 head,
             )
         ]
-    result = page.evaluate(_OVERFLOW_JS, PHONE_WIDTH)
+    result = page.evaluate(_OVERFLOW_JS, width)
     if result["scrollWidth"] <= result["limit"]:
         return []
-    message = f"page scrolls sideways on a {PHONE_WIDTH}px phone: it is {result['scrollWidth']}px wide"
+    message = f"page scrolls sideways on a {result['limit']}px phone: it is {result['scrollWidth']}px wide"
     return [(f"{message}; this <{c['tag']}> reaches {c['right']}px", c["chain"]) for c in result["culprits"]] or [
         (message, [])
     ]
+
+
+def check_tap_targets(page: Page) -> list[Finding]:
+    """Every link and control is at least 24 x 24 CSS px, apart from links inside a sentence."""
+    return [
+        (
+            f"tap target <{t['tag']}> {t['text']!r} is {t['width']}x{t['height']}px, "
+            f"smaller than {MIN_TARGET_PX}x{MIN_TARGET_PX}px (WCAG 2.5.8)",
+            t["chain"],
+        )
+        for t in page.evaluate(_SMALL_TARGETS_JS, MIN_TARGET_PX)
+    ]
+
+
+def check_large_text(page: Page) -> list[Finding]:
+    """At 200% text in dark mode: a colour scheme is declared, nothing is clipped, the urgent box is near the top."""
+    result = page.evaluate(_LARGE_TEXT_JS, [URGENT_BOX, URGENT_BOX_SCREENS])
+    findings: list[Finding] = []
+    if "dark" not in result["scheme"]:
+        findings.append(("no `color-scheme: light dark` declared, so dark mode shows a glaring white page", []))
+    findings += [(f"<{c['tag']}> {c['text']!r} is cut off at 200% text", c["chain"]) for c in result["clipped"]]
+    if result["urgent"]:
+        findings.append(
+            (
+                f"the call-right-away box starts {result['urgent']['screens']:.1f} screens down at 200% "
+                f"text; it should be within {URGENT_BOX_SCREENS}",
+                result["urgent"]["chain"],
+            )
+        )
+    return findings
 
 
 def check_keyboard(page: Page) -> list[Finding]:
@@ -203,12 +285,17 @@ def accessibility_problems(
     """Raises ToolMissing when axe-core, Playwright or Chromium is missing. Pass `browser` to reuse one."""
     axe_js = tools.axe_js()
     pages = pages_to_check(site_dir, sample=sample)
-    # One problem per (place, message), listing the widths it was seen at.
-    seen: dict[tuple[str, int, int, str], list[int]] = defaultdict(list)
+    # One problem per (place, message), listing the views (width, text size, colours) it was seen at.
+    seen: dict[tuple[str, int, int, str], list[str]] = defaultdict(list)
     with ExitStack() as stack:
         browser = browser or stack.enter_context(launched_browser())
         origin = stack.enter_context(served(site_dir))
-        tabs = [SiteTab(browser, origin, axe_js, width) for width in (PHONE_WIDTH, DESKTOP_WIDTH)]
+        tabs = [
+            SiteTab(browser, origin, axe_js, PHONE_WIDTH),
+            SiteTab(browser, origin, axe_js, DESKTOP_WIDTH),
+            # axe again here checks contrast in dark mode; large text and dark mode share a tab to save time.
+            SiteTab(browser, origin, axe_js, LARGE_TEXT_WIDTH, text_scale=LARGE_TEXT_SCALE, dark=True),
+        ]
         for tab in tabs:
             stack.callback(tab.close)
         for number, page_file in enumerate(pages, 1):
@@ -217,16 +304,20 @@ def accessibility_problems(
             soup, shown = parse_html(page_file), display_path(page_file)
             for tab in tabs:
                 findings: list[Finding] = [(m, []) for m in tab.open(url_path(site_dir, page_file))]
-                if tab.width == PHONE_WIDTH:
-                    findings += check_overflow(tab.page)
-                else:
+                if tab.width == DESKTOP_WIDTH:
                     findings += check_keyboard(tab.page)
+                else:
+                    findings += check_overflow(tab.page, tab.width)
+                if tab.text_scale != 1:
+                    findings += check_large_text(tab.page)
+                elif tab.width == PHONE_WIDTH:
+                    findings += check_tap_targets(tab.page)
                 findings += run_axe(tab.page)
                 for message, chain in findings:
-                    widths = seen[(shown, *_source_position(soup, chain), message)]
-                    if tab.width not in widths:
-                        widths.append(tab.width)
+                    views = seen[(shown, *_source_position(soup, chain), message)]
+                    if tab.label not in views:
+                        views.append(tab.label)
     return [
-        problem_at(shown, line, col, f"{message} (at {', '.join(f'{w}px' for w in widths)})")
-        for (shown, line, col, message), widths in seen.items()
+        problem_at(shown, line, col, f"{message} (at {', '.join(views)})")
+        for (shown, line, col, message), views in seen.items()
     ]

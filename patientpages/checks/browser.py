@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 PHONE_WIDTH, DESKTOP_WIDTH = 375, 1280
+# A reader who sets their phone's text size to 200% (WCAG 1.4.4) and dark mode: a 390px phone, root font doubled.
+LARGE_TEXT_WIDTH, LARGE_TEXT_SCALE = 390, 2
+DEFAULT_FONT_PX = 16
 
 
 @contextmanager
@@ -83,16 +86,31 @@ def served(site_dir: Path) -> Iterator[str]:
 
 
 class SiteTab:
-    """One browser tab at one width; records what went wrong while each page loaded."""
+    """One browser tab at one width (and text size and colour scheme); records what went wrong while each page
+    loaded."""
 
-    def __init__(self, browser: Browser, origin: str, axe_js: Path | None, width: int):
-        phone = width <= PHONE_WIDTH
+    def __init__(
+        self,
+        browser: Browser,
+        origin: str,
+        axe_js: Path | None,
+        width: int,
+        *,
+        text_scale: float = 1,
+        dark: bool = False,
+    ):
+        phone = width < DESKTOP_WIDTH
         # A phone is emulated (is_mobile) so a page without <meta name=viewport> really is laid out at 980px.
         self.context = browser.new_context(
-            viewport={"width": width, "height": 740 if phone else 800},
+            viewport={"width": width, "height": (844 if width >= LARGE_TEXT_WIDTH else 740) if phone else 800},
             is_mobile=phone,
             has_touch=phone,
             device_scale_factor=2 if phone else 1,
+            color_scheme="dark" if dark else "light",
+        )
+        self.text_scale, self.dark = text_scale, dark
+        self.label = (
+            f"{width}px" + (f" at {text_scale:.0%} text" if text_scale != 1 else "") + (" in dark mode" if dark else "")
         )
         if axe_js:
             # An init script is exempt from the page's CSP and is cheaper than a <script> tag per page.
@@ -100,6 +118,11 @@ class SiteTab:
         self.origin, self.width = origin, width
         self.observed: list[str] = []
         self.page: Page = self.context.new_page()
+        if text_scale != 1:
+            # The browser's own text-size setting (what a phone's font scale does): rem and em grow, px do not.
+            session = self.context.new_cdp_session(self.page)
+            session.send("Page.enable")
+            session.send("Page.setFontSizes", {"fontSizes": {"standard": round(DEFAULT_FONT_PX * text_scale)}})
         self.page.on("request", self._request)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.observed.append(f"script error: {error.message}"))

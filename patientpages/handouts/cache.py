@@ -15,8 +15,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from .layout import LAYOUTS
-
 CACHE_FOLDER = ".handout-cache"
 
 # The handout code itself shapes the PDF (layouts, options, wording rules): any change to it renders anew.
@@ -28,9 +26,10 @@ def _version(distribution: str) -> str:
     return importlib.metadata.version(distribution)
 
 
-def cache_key(html: dict[str, str], css: str, size: str) -> str:
-    """Everything that shapes the PDF: its HTML in every layout (all the words, the QR code, the clinic
-    details), the CSS, the paper size, the PDF library versions and this module's code (layouts, options)."""
+def cache_key(html: dict[tuple[str, str], str], css: str, size: str) -> str:
+    """Everything that shapes the PDF: its HTML in every layout and with every page-2 extra (all the words,
+    the QR code, the clinic details), the CSS, the paper size and edition, the PDF library versions and the
+    handout code (layouts, options)."""
     h = hashlib.sha256()
     for part in (
         "handout-v1",
@@ -39,7 +38,7 @@ def cache_key(html: dict[str, str], css: str, size: str) -> str:
         _CODE,
         size,
         css,
-        *(html[layout] for layout in LAYOUTS),
+        *(html[variant] for variant in sorted(html)),
     ):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
