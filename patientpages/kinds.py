@@ -120,6 +120,7 @@ NOT_FOUND_URL = "404.html"
 UPDATES_URL = "updates/"  # "Recent updates": every record's changes, newest first
 FEED_URL = "updates.xml"  # the same as an Atom feed, for clinics to follow
 SITEMAP_URL = "sitemap.xml"
+HEADERS_URL = "_headers"  # the security headers, for hosts that read such a file
 ROBOTS_URL = "robots.txt"
 SEARCH_INDEX_FOLDER = "pagefind/"  # written by Pagefind after the pages; read by static/search.js
 

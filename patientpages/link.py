@@ -64,6 +64,7 @@ class SiteGraph:
     class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
     review_due: dict[str, dt.date] = field(default_factory=dict)  # drug slug -> date
     glossary_ids: dict[str, str] = field(default_factory=dict)  # cross-link slug -> anchor id on the glossary page
+    term_ids: list[str] = field(default_factory=list)  # the anchor id of each glossary entry, in content order
 
     def use(self, slug: str, audience: Audience) -> DrugUse | None:
         return self.uses.get((slug, audience))
@@ -105,7 +106,8 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
             _check_review_date(entry, months, problems)
     graph = SiteGraph(content)
     terms = [g.record.term for g in content.glossary]
-    for term, id_ in zip(terms, glossary_ids(terms), strict=True):
+    graph.term_ids = glossary_ids(terms)
+    for term, id_ in zip(terms, graph.term_ids, strict=True):
         graph.glossary_ids.setdefault(anchor(term), id_)
     for entry in content.drugs.values():
         _link_drug(entry, graph, check)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import jinja2
 
-from . import kinds
 from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
 from .content import read_content
 from .errors import BuildFailed, Problem
@@ -28,9 +27,9 @@ from .outputs import SiteOutputs, finish_interrupted_commit
 from .page_checks import page_problems
 from .parallel import render_pages
 from .plan import Page, plan
-from .policy import HEADERS_FILE_TEXT
 from .render import cross_link_url, environment
 from .rules import content_warnings
+from .site_files import NAMES as SITE_FILE_NAMES
 from .site_files import site_files
 from .terms import TermLinker, glossary_linker
 from .views import Link
@@ -310,7 +309,6 @@ class Builder:
             for path in sorted(static.rglob("*")):
                 if path.is_file():
                     outputs.put("static/" + path.relative_to(static).as_posix(), path.read_bytes())
-        outputs.put("_headers", HEADERS_FILE_TEXT)
 
     def _put_site_files(self, result: BuildResult, outputs: SiteOutputs) -> None:
         site = result.graph.content.site.record
@@ -391,7 +389,7 @@ def _audience_label(page: Page) -> str:
 
 def _site_files(paths: Paths, result: BuildResult) -> set[str]:
     """Every file the finished site will hold, including the handouts made after the pages."""
-    files = {p.output for p in result.pages} | {"_headers", kinds.SITEMAP_URL, kinds.ROBOTS_URL, kinds.FEED_URL}
+    files = {p.output for p in result.pages} | set(SITE_FILE_NAMES)
     if paths.static.is_dir():
         files |= {"static/" + p.relative_to(paths.static).as_posix() for p in paths.static.rglob("*") if p.is_file()}
     graph = result.graph

@@ -17,7 +17,7 @@ from .audience import AUDIENCES, BY_SLUG, Audience
 from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
-from .link import TIERS, SiteGraph, glossary_ids
+from .link import TIERS, SiteGraph
 from .model import voiced, voices
 from .pictures import Drawing
 from .views import (
@@ -208,8 +208,7 @@ def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
 
 def _glossary(graph: SiteGraph) -> Page:
     c = graph.content
-    ids = glossary_ids([g.record.term for g in c.glossary])
-    terms = sorted(zip(ids, (g.record for g in c.glossary), strict=True), key=lambda t: t[1].term.lower())
+    terms = sorted(zip(graph.term_ids, (g.record for g in c.glossary), strict=True), key=lambda t: t[1].term.lower())
     letters: dict[str, list[tuple[str, model.GlossaryTerm]]] = {}
     for term_id, term in terms:
         first = term.term[:1].upper()

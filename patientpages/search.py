@@ -56,7 +56,7 @@ def write_search_index(result: BuildResult, outputs: SiteOutputs, paths: Paths, 
             outputs.put(name, (site / name).read_bytes())
         size = sum((site / w).stat().st_size for w in written)
     result.state.extra_keys["search"] = key
-    progress(f"search: indexed {len(result.pages)} pages into {len(written)} files ({size / 1024:.0f} KB)")
+    progress(f"search: indexed the pages into {len(written)} files ({size / 1024:.0f} KB)")
     return written
 
 

@@ -1,4 +1,4 @@
-"""The files beside the pages that machines read: the sitemap, robots.txt and the Atom feed of updates.
+"""The files beside the pages that machines read: security headers, the sitemap, robots.txt and the Atom feed.
 
 Addresses are absolute, from `base_url` in site.yaml; dates come from the records, never from the clock, so
 the same content gives the same bytes.
@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from . import kinds, model
 from .plan import Page
+from .policy import HEADERS_FILE_TEXT
 from .views import UpdatesView
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")  # RFC 2606: never a real site
@@ -21,8 +22,17 @@ def is_placeholder(base_url: str) -> bool:
     return host in PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS) + (".example",))
 
 
+# Every file this module writes, so the build's own link check knows them before they are made.
+NAMES = (kinds.HEADERS_URL, kinds.SITEMAP_URL, kinds.ROBOTS_URL, kinds.FEED_URL)
+
+
 def site_files(pages: list[Page], site: model.Site) -> dict[str, str]:
-    return {kinds.SITEMAP_URL: sitemap(pages, site), kinds.ROBOTS_URL: robots(site), kinds.FEED_URL: feed(pages, site)}
+    return {
+        kinds.HEADERS_URL: HEADERS_FILE_TEXT,
+        kinds.SITEMAP_URL: sitemap(pages, site),
+        kinds.ROBOTS_URL: robots(site),
+        kinds.FEED_URL: feed(pages, site),
+    }
 
 
 def sitemap(pages: list[Page], site: model.Site) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .link import SiteGraph, glossary_ids
+from .link import SiteGraph
 
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*?)(/?)>", re.S)
@@ -98,5 +98,4 @@ class TermLinker:
 def glossary_linker(graph: SiteGraph) -> TermLinker:
     """A linker for every term of the site's glossary and its other spellings."""
     records = [g.record for g in graph.content.glossary]
-    ids = glossary_ids([r.term for r in records])
-    return TermLinker([Term(id_, (r.term, *r.also)) for id_, r in zip(ids, records, strict=True)])
+    return TermLinker([Term(id_, (r.term, *r.also)) for id_, r in zip(graph.term_ids, records, strict=True)])

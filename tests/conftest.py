@@ -11,6 +11,8 @@ import hashlib
 import os
 import pickle
 import shutil
+import socket
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,3 +143,15 @@ def content_copy(tmp_path) -> Path:
 def real_content_site(real_build) -> tuple[BuildResult, Site]:
     """The shared real build, as (build result, site)."""
     return real_build.result, real_build.site
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on now, for a dev server under test."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()

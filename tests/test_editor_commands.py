@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import http.client
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, fetch, free_port
 
 from patientpages.cli import main
 from patientpages.schema import schemas
@@ -70,17 +68,6 @@ def test_drug_schema_offers_editors_every_field():
         "sources",
     } <= set(drug["properties"])
     assert drug["additionalProperties"] is False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
 
 
 def wait_for(predicate, seconds: float = 20.0):

@@ -13,18 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, PROJECT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode()
+from conftest import FIXTURE, PROJECT, fetch, free_port
 
 
 class Server:
