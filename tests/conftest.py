@@ -7,6 +7,7 @@ them, and hands each worker a copy of its result.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import pickle
@@ -22,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from patientpages.cli import build_extras
+from patientpages.handouts import write_handouts
 from patientpages.pipeline import BuildResult, Paths, build
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -100,24 +102,45 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Call
 
 @dataclass(frozen=True)
 class RealBuild:
-    """The real content, built with its A4 handouts: what the build returned, its pages and its progress lines."""
+    """A built site with its handouts: what the build returned, its pages and its progress lines."""
 
     result: BuildResult
     site: Site
     messages: list[str]
 
 
+def built_with_handouts(content: Path, out: Path, *, every_edition: bool) -> RealBuild:
+    messages: list[str] = []
+    # What `build` writes (cli.build_extras), with the handouts in the editions asked for.
+    extras = [*build_extras(handouts=False), functools.partial(write_handouts, default_only=not every_edition)]
+    result = build(paths_for(content, out), extras=extras, progress=messages.append)
+    return RealBuild(result, Site(out), messages)
+
+
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory) -> RealBuild:
-    """Built once per test run and shared: tests read it and never change it. A test that rebuilds writes beside
+    """The real content with its handouts in the default edition (A4) only: every real handout in every edition
+    would triple the suite's slowest step (a PDF takes over a second to lay out). The other paper, large print
+    and bundles are tested on the fixture content (`fixture_every_edition`).
+
+    Built once per test run and shared: tests read it and never change it. A test that rebuilds writes beside
     it (`site.out.with_name(...)`), which shares its handout cache."""
+    return once_per_run(
+        tmp_path_factory,
+        "real",
+        lambda folder: built_with_handouts(PROJECT / "content", folder / "site", every_edition=False),
+    )
 
-    def make(folder: Path) -> RealBuild:
-        messages: list[str] = []
-        result = build(paths_for(PROJECT / "content", folder / "site"), extras=build_extras(), progress=messages.append)
-        return RealBuild(result, Site(folder / "site"), messages)
 
-    return once_per_run(tmp_path_factory, "real", make)
+@pytest.fixture(scope="session")
+def fixture_every_edition(tmp_path_factory) -> RealBuild:
+    """The fixture content with every handout edition (both papers, large print) and the bundles, as
+    `build` makes them; shared by the run's workers like `real_build`."""
+    return once_per_run(
+        tmp_path_factory,
+        "fixture-every-edition",
+        lambda folder: built_with_handouts(FIXTURE, folder / "site", every_edition=True),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -129,6 +152,18 @@ def real_site(real_build) -> tuple[BuildResult, Site]:
 def real_with_handouts(real_build) -> tuple[Path, BuildResult, list[str]]:
     """The shared real build as (site folder, BuildResult, progress messages)."""
     return real_build.site.out, real_build.result, real_build.messages
+
+
+@pytest.fixture
+def strict_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check --strict` with its rules alone: the browser and validator gates pass at once (test_trust_checks and
+    test_trust_real_site run them) and no handout PDF is laid out (test_handouts tests them; test_strict_check
+    runs one whole strict check from the command line)."""
+    import patientpages.checks as checks
+    from patientpages import cli
+
+    monkeypatch.setattr(checks, "run_trust_checks", lambda *a, **k: checks.CheckResult())
+    monkeypatch.setattr(cli, "build_extras", functools.partial(build_extras, handouts=False))
 
 
 @pytest.fixture
