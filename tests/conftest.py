@@ -6,6 +6,7 @@ them, and hands each worker a copy of its result.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import hashlib
@@ -196,6 +197,22 @@ def content_copy(tmp_path) -> Path:
 def real_content_site(real_build) -> tuple[BuildResult, Site]:
     """The shared real build, as (build result, site)."""
     return real_build.result, real_build.site
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per worker, shared by every test that drives a browser (each opens its own page,
+    and so its own browser context, and closes it): starting Chromium and Playwright's driver costs a second or
+    two. Tests that use it skip, with the reason, where Playwright or Chromium is missing."""
+    from patientpages.checks.browser import launched_browser
+    from patientpages.checks.tools import ToolMissing
+
+    with contextlib.ExitStack() as stack:
+        try:
+            browser = stack.enter_context(launched_browser())
+        except ToolMissing as missing:
+            pytest.skip(str(missing))
+        yield browser
 
 
 def free_port() -> int:
