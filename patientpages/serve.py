@@ -9,7 +9,10 @@ page gets the site's own 404 page.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -113,7 +116,39 @@ def same_origin_only(host: str) -> Callable[[livereload.handlers.LiveReloadHandl
 
 
 class _SiteFiles(livereload.handlers.StaticFileHandler):
-    """Static files, with the site's own 404.html for a page that does not exist."""
+    """Static files, each read once per request, with the site's own 404.html for a page that does not exist.
+
+    A rebuild replaces files in site/ while they are served. Tornado takes the Content-Length from one look at a
+    file and the bytes from a later one, so a page replaced in between (by a longer or shorter one) made it
+    drop the connection without an answer: the reader saw an error instead of the last good page. Here the
+    length, date, ETag and bytes all come from one read of one file (site files are small)."""
+
+    snapshot = b""
+    snapshot_mtime = 0.0
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        path = super().validate_absolute_path(root, absolute_path)
+        if path is not None:
+            try:
+                with open(path, "rb") as file:
+                    self.snapshot = file.read()
+                    self.snapshot_mtime = os.fstat(file.fileno()).st_mtime
+            except FileNotFoundError:  # removed by a rebuild since it was checked
+                raise web.HTTPError(404) from None
+        return path
+
+    def get_content_size(self) -> int:
+        return len(self.snapshot)
+
+    def get_modified_time(self) -> datetime.datetime | None:
+        return datetime.datetime.fromtimestamp(int(self.snapshot_mtime), datetime.UTC)
+
+    def compute_etag(self) -> str | None:
+        return f'"{hashlib.sha256(self.snapshot).hexdigest()}"'
+
+    def get_content(self, abspath: str, start: int | None = None, end: int | None = None) -> bytes:
+        """The bytes read above (Tornado's class method would open the path again)."""
+        return self.snapshot[start:end]
 
     def write_error(self, status_code: int, **kwargs) -> None:
         page = Path(self.root, "404.html")

@@ -6,7 +6,9 @@ them, and hands each worker a copy of its result.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import functools
 import hashlib
 import os
 import pickle
@@ -22,6 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from patientpages.cli import build_extras
+from patientpages.handouts import write_handouts
 from patientpages.pipeline import BuildResult, Paths, build
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -70,6 +73,24 @@ def fixture_site(tmp_path_factory) -> Site:
 T = TypeVar("T")
 
 
+# The longest chains of work, started first (in this order; the other modules keep theirs). With one test handed
+# out at a time (`--maxschedchunk 2` in pyproject.toml), one worker builds the real site and runs its trust gates
+# while the other runs the browser checks and rebuilds, which need no real site; the tests that read the real
+# site come once it is built, and short tests fill in at the end, so no worker finishes a long test alone.
+SLOW_MODULES_FIRST = (
+    "test_trust_real_site.py",
+    "test_trust_checks.py",
+    "test_incremental.py",
+    "test_editor_commands.py",
+    "test_handouts.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(SLOW_MODULES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort: modules stay whole
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
@@ -100,24 +121,45 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Call
 
 @dataclass(frozen=True)
 class RealBuild:
-    """The real content, built with its A4 handouts: what the build returned, its pages and its progress lines."""
+    """A built site with its handouts: what the build returned, its pages and its progress lines."""
 
     result: BuildResult
     site: Site
     messages: list[str]
 
 
+def built_with_handouts(content: Path, out: Path, *, every_edition: bool) -> RealBuild:
+    messages: list[str] = []
+    # What `build` writes (cli.build_extras), with the handouts in the editions asked for.
+    extras = [*build_extras(handouts=False), functools.partial(write_handouts, default_only=not every_edition)]
+    result = build(paths_for(content, out), extras=extras, progress=messages.append)
+    return RealBuild(result, Site(out), messages)
+
+
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory) -> RealBuild:
-    """Built once per test run and shared: tests read it and never change it. A test that rebuilds writes beside
+    """The real content with its handouts in the default edition (A4) only: every real handout in every edition
+    would triple the suite's slowest step (a PDF takes over a second to lay out). The other paper, large print
+    and bundles are tested on the fixture content (`fixture_every_edition`).
+
+    Built once per test run and shared: tests read it and never change it. A test that rebuilds writes beside
     it (`site.out.with_name(...)`), which shares its handout cache."""
+    return once_per_run(
+        tmp_path_factory,
+        "real",
+        lambda folder: built_with_handouts(PROJECT / "content", folder / "site", every_edition=False),
+    )
 
-    def make(folder: Path) -> RealBuild:
-        messages: list[str] = []
-        result = build(paths_for(PROJECT / "content", folder / "site"), extras=build_extras(), progress=messages.append)
-        return RealBuild(result, Site(folder / "site"), messages)
 
-    return once_per_run(tmp_path_factory, "real", make)
+@pytest.fixture(scope="session")
+def fixture_every_edition(tmp_path_factory) -> RealBuild:
+    """The fixture content with every handout edition (both papers, large print) and the bundles, as
+    `build` makes them; shared by the run's workers like `real_build`."""
+    return once_per_run(
+        tmp_path_factory,
+        "fixture-every-edition",
+        lambda folder: built_with_handouts(FIXTURE, folder / "site", every_edition=True),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -132,6 +174,18 @@ def real_with_handouts(real_build) -> tuple[Path, BuildResult, list[str]]:
 
 
 @pytest.fixture
+def strict_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check --strict` with its rules alone: the browser and validator gates pass at once (test_trust_checks and
+    test_trust_real_site run them) and no handout PDF is laid out (test_handouts tests them; test_strict_check
+    runs one whole strict check from the command line)."""
+    import patientpages.checks as checks
+    from patientpages import cli
+
+    monkeypatch.setattr(checks, "run_trust_checks", lambda *a, **k: checks.CheckResult())
+    monkeypatch.setattr(cli, "build_extras", functools.partial(build_extras, handouts=False))
+
+
+@pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A private copy of the fixture content that a test may break."""
     target = tmp_path / "content"
@@ -143,6 +197,22 @@ def content_copy(tmp_path) -> Path:
 def real_content_site(real_build) -> tuple[BuildResult, Site]:
     """The shared real build, as (build result, site)."""
     return real_build.result, real_build.site
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per worker, shared by every test that drives a browser (each opens its own page,
+    and so its own browser context, and closes it): starting Chromium and Playwright's driver costs a second or
+    two. Tests that use it skip, with the reason, where Playwright or Chromium is missing."""
+    from patientpages.checks.browser import launched_browser
+    from patientpages.checks.tools import ToolMissing
+
+    with contextlib.ExitStack() as stack:
+        try:
+            browser = stack.enter_context(launched_browser())
+        except ToolMissing as missing:
+            pytest.skip(str(missing))
+        yield browser
 
 
 def free_port() -> int:

@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from conftest import PROJECT, fetch, free_port
 
 from patientpages.cli import main
@@ -144,13 +143,10 @@ def test_overdue_review_warns_in_a_build(content_copy, tmp_path):
     assert "betanib.yaml:14:11: review was due on 2021-01-01" in built.stdout
 
 
-def test_serve_shows_a_failed_rebuild_over_the_open_page_until_it_is_fixed(content_copy, tmp_path):
+def test_serve_shows_a_failed_rebuild_over_the_open_page_until_it_is_fixed(content_copy, tmp_path, chromium):
     """In real Chromium: a broken save leaves the open page in place (no reload into a stale page) with an
     overlay listing each problem as path:line:col: message, allowed by the pages' CSP; fixing the file clears
     it and reloads the page with the change. The built site itself never carries the overlay."""
-    from patientpages.checks.browser import launched_browser
-    from patientpages.checks.tools import ToolMissing
-
     port = free_port()
     out = tmp_path / "site"
     server = subprocess.Popen(
@@ -164,13 +160,8 @@ def test_serve_shows_a_failed_rebuild_over_the_open_page_until_it_is_fixed(conte
     try:
         base = f"http://127.0.0.1:{port}/"
         wait_for(lambda: fetch(base + "adults/betanib/"))
+        page = chromium.new_page()
         try:
-            browser_context = launched_browser()
-            browser = browser_context.__enter__()
-        except ToolMissing as missing:
-            pytest.skip(str(missing))
-        try:
-            page = browser.new_page()
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(e.message))
@@ -193,7 +184,7 @@ def test_serve_shows_a_failed_rebuild_over_the_open_page_until_it_is_fixed(conte
             assert page.locator("#dev-problems").count() == 0
             assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
         finally:
-            browser_context.__exit__(None, None, None)
+            page.close()
     finally:
         server.terminate()
         server.communicate(timeout=10)

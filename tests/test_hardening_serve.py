@@ -3,10 +3,12 @@ and only the server's own pages may open the live-reload connection. One server 
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -72,6 +74,38 @@ def test_a_missing_page_gets_the_site_s_own_404_page(server):
     body = missing.value.read().decode()
     assert "<h1>Page not found</h1>" in body
     assert "drugs A to Z" in body
+
+
+def test_a_page_replaced_while_it_is_sent_arrives_whole(server):
+    """A rebuild moves each changed page into site/ with os.replace, maybe while the server is sending it. Every
+    answer is one whole version, the old or the new: never a connection dropped without an answer (which the
+    server did when the size it sent came from one file and the bytes from the next)."""
+    page = server.root / "site" / "adults" / "betanib" / "index.html"
+    original = page.read_bytes()
+    longer = original.replace(b"</main>", b"<p>" + b"longer " * 500 + b"</p></main>")
+    stop = threading.Event()
+
+    def rebuilds() -> None:
+        staged = page.with_name(".staged.html")
+        while not stop.is_set():
+            for version in (longer, original):
+                staged.write_bytes(version)
+                os.replace(staged, page)
+
+    writer = threading.Thread(target=rebuilds)
+    writer.start()
+    answers = 0
+    try:
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            text = fetch(server.base + "adults/betanib/")
+            assert text.rstrip().endswith("</html>") and text.count("longer ") in (0, 500)
+            answers += 1
+    finally:
+        stop.set()
+        writer.join()
+        page.write_bytes(original)
+    assert answers > 20
 
 
 def test_pages_are_served_from_the_last_good_site_while_a_rebuild_runs(server):

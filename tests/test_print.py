@@ -8,8 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from patientpages.checks.browser import launched_browser, served
-from patientpages.checks.tools import ToolMissing
+from patientpages.checks.browser import served
 
 
 def _words_in_main(page_file):
@@ -17,41 +16,38 @@ def _words_in_main(page_file):
 
 
 @pytest.fixture(scope="module")
-def printed(real_build):
+def printed(real_build, chromium):
     out = real_build.site.out
-    try:
-        with launched_browser() as browser, served(out) as origin:
-            page = browser.new_page()
-            page.goto(f"{origin}/adults/blinatumomab/")
-            # A reader in dark mode still prints black on white.
-            page.emulate_media(media="print", color_scheme="dark")
-            looks = page.evaluate("""() => {
-                const style = (sel, prop) => getComputedStyle(document.querySelector(sel)).getPropertyValue(prop);
-                const link = document.querySelector('#side-effects a[data-print]');
-                return {
-                    header: style('.site-header', 'display'), crumbs: style('.breadcrumbs', 'display'),
-                    tools: style('.page-tools', 'display'), ink: style('body', 'color'),
-                    paper: style('body', 'background-color'), box: style('.call-now', 'break-inside'),
-                    boxBg: style('.call-now', 'background-color'), heading: style('.call-now h2', 'color'),
-                    after: getComputedStyle(link, '::after').getPropertyValue('content'),
-                    address: style('.print-only', 'display'),
-                    pageRule: [...document.styleSheets].some(
-                        sheet => [...sheet.cssRules].some(rule => rule instanceof CSSPageRule)),
-                };
-            }""")
-            pdf = page.pdf(format="A4", print_background=True)
-            # For each audience, the drug page with the most words is the hardest to fit on 3 sheets.
-            sheets = {}
-            for audience in ("adults", "children"):
-                longest = max((out / audience).glob("*/index.html"), key=_words_in_main)
-                url = f"/{longest.parent.relative_to(out).as_posix()}/"
-                page.goto(origin + url)
-                for paper in ("A4", "Letter"):
-                    pdf_bytes = page.pdf(format=paper, prefer_css_page_size=True)
-                    sheets[url, paper] = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
-            page.close()
-    except ToolMissing as missing:
-        pytest.skip(str(missing))
+    with served(out) as origin:
+        page = chromium.new_page()
+        page.goto(f"{origin}/adults/blinatumomab/")
+        # A reader in dark mode still prints black on white.
+        page.emulate_media(media="print", color_scheme="dark")
+        looks = page.evaluate("""() => {
+            const style = (sel, prop) => getComputedStyle(document.querySelector(sel)).getPropertyValue(prop);
+            const link = document.querySelector('#side-effects a[data-print]');
+            return {
+                header: style('.site-header', 'display'), crumbs: style('.breadcrumbs', 'display'),
+                tools: style('.page-tools', 'display'), ink: style('body', 'color'),
+                paper: style('body', 'background-color'), box: style('.call-now', 'break-inside'),
+                boxBg: style('.call-now', 'background-color'), heading: style('.call-now h2', 'color'),
+                after: getComputedStyle(link, '::after').getPropertyValue('content'),
+                address: style('.print-only', 'display'),
+                pageRule: [...document.styleSheets].some(
+                    sheet => [...sheet.cssRules].some(rule => rule instanceof CSSPageRule)),
+            };
+        }""")
+        pdf = page.pdf(format="A4", print_background=True)
+        # For each audience, the drug page with the most words is the hardest to fit on 3 sheets.
+        sheets = {}
+        for audience in ("adults", "children"):
+            longest = max((out / audience).glob("*/index.html"), key=_words_in_main)
+            url = f"/{longest.parent.relative_to(out).as_posix()}/"
+            page.goto(origin + url)
+            for paper in ("A4", "Letter"):
+                pdf_bytes = page.pdf(format=paper, prefer_css_page_size=True)
+                sheets[url, paper] = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+        page.close()
     return looks, PdfReader(io.BytesIO(pdf)), sheets
 
 

@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import Site
 
-from patientpages.checks.browser import launched_browser, served
-from patientpages.checks.tools import ToolMissing
+from patientpages.checks.browser import served
 
 # What a reader types -> the page that must come first.
 FIRST = {
@@ -30,32 +29,29 @@ def site(real_build) -> Site:
 
 
 @pytest.fixture(scope="module")
-def searched(site):
+def searched(site, chromium):
     """Each query's result links, status line and audience labels, from one browser session."""
     found, outside, errors = {}, [], []
-    try:
-        with launched_browser() as browser, served(site.out) as origin:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(origin) else None)
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(f"{origin}/adults/blinatumomab/")
-            queries = [(q, "") for q in [*FIRST, "Blincyto"]] + [("Kymriah", "Children")]
-            for query, audience in queries:
-                if audience:  # the filters show once a search has begun
-                    page.fill("#site-search-input", "")
-                    page.select_option("#site-search-audience", audience)
-                page.fill("#site-search-input", query)
-                page.wait_for_function(
-                    "q => document.querySelector('#site-search-status').textContent.includes(q)", arg=query
-                )
-                found[(query, audience)] = page.eval_on_selector_all(
-                    ".search-results li",
-                    "items => items.map(li => [li.querySelector('a').getAttribute('href'),"
-                    " (li.querySelector('.search-about') || {}).textContent || ''])",
-                )
-            page.close()
-    except ToolMissing as missing:
-        pytest.skip(str(missing))
+    with served(site.out) as origin:
+        page = chromium.new_page(viewport={"width": 390, "height": 844})
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(origin) else None)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{origin}/adults/blinatumomab/")
+        queries = [(q, "") for q in [*FIRST, "Blincyto"]] + [("Kymriah", "Children")]
+        for query, audience in queries:
+            if audience:  # the filters show once a search has begun
+                page.fill("#site-search-input", "")
+                page.select_option("#site-search-audience", audience)
+            page.fill("#site-search-input", query)
+            page.wait_for_function(
+                "q => document.querySelector('#site-search-status').textContent.includes(q)", arg=query
+            )
+            found[(query, audience)] = page.eval_on_selector_all(
+                ".search-results li",
+                "items => items.map(li => [li.querySelector('a').getAttribute('href'),"
+                " (li.querySelector('.search-about') || {}).textContent || ''])",
+            )
+        page.close()
     return found, outside, errors
 
 
@@ -91,19 +87,16 @@ def test_search_loads_nothing_from_elsewhere_and_breaks_no_rule(searched):
     assert errors == []  # a Content-Security-Policy refusal would show here
 
 
-def test_the_search_box_keeps_its_filters_out_of_the_way_until_used(site):
-    try:
-        with launched_browser() as browser, served(site.out) as origin:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(f"{origin}/children/inotuzumab-ozogamicin/")
-            assert not page.is_visible("#site-search-audience")
-            box = page.locator(".call-now").bounding_box()
-            page.fill("#site-search-input", "fever")
-            page.wait_for_selector(".search-results li")
-            assert page.is_visible("#site-search-audience")
-            page.close()
-    except ToolMissing as missing:
-        pytest.skip(str(missing))
+def test_the_search_box_keeps_its_filters_out_of_the_way_until_used(site, chromium):
+    with served(site.out) as origin:
+        page = chromium.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{origin}/children/inotuzumab-ozogamicin/")
+        assert not page.is_visible("#site-search-audience")
+        box = page.locator(".call-now").bounding_box()
+        page.fill("#site-search-input", "fever")
+        page.wait_for_selector(".search-results li")
+        assert page.is_visible("#site-search-audience")
+        page.close()
     assert box is not None and box["y"] < 844  # the call-right-away box starts on the first phone screen
 
 

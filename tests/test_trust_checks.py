@@ -6,7 +6,6 @@ run `bash .ci/setup.sh --test` to get them. One Chromium serves the whole module
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -340,17 +339,13 @@ def test_vnu_reports_invalid_html_and_passes_valid_pages(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """One Chromium for the module; every browser test skips, with the reason, when a tool is missing."""
-    from patientpages.checks.browser import launched_browser
-
-    with ExitStack() as stack:
-        try:
-            tools.axe_js()
-            launched = stack.enter_context(launched_browser())
-        except tools.ToolMissing as missing:
-            pytest.skip(str(missing))
-        yield launched
+def browser(chromium):
+    """The worker's Chromium, with axe-core; every browser test skips, with the reason, when a tool is missing."""
+    try:
+        tools.axe_js()
+    except tools.ToolMissing as missing:
+        pytest.skip(str(missing))
+    return chromium
 
 
 BAD_BROWSER_PAGES = {

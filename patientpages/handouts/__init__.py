@@ -161,7 +161,8 @@ def write_handouts(
         for cache in caches.values():
             cache.prune(keep_unused=bool(kept))
     progress(
-        f"handouts: {len(handouts)} PDFs in {len(editions)} editions ({default_paper} default; {len(jobs)} laid "
+        f"handouts: {len(handouts)} PDFs in {len(editions)} edition{'s' if len(editions) > 1 else ''} "
+        f"({default_paper} default; {len(jobs)} laid "
         f"out, {reused} reused from cache, {kept} unchanged), {len(written) - len(handouts)} bundles"
     )
     if tighter:  # close to the page limit: worth knowing before the next edit makes them too long
