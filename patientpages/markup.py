@@ -31,7 +31,7 @@ _TOKENS = re.compile(
     + "|".join(
         [
             r"(?P<comment>!--.*?--\s*>)",
-            rf"(?P<start>{_TAG}/?>)",
+            rf"(?P<start>(?>(?P<start_name>{_NAME}){_ATTRIBUTES})/?>)",
             # The end tag html.parser reads strictly, then the tolerant one; `</>` is nothing at all.
             rf"(?P<end>/(?:\s*(?P<end_name>[a-zA-Z][-.a-zA-Z0-9:_]*)\s*>|(?P<loose_end_name>{_NAME})[^>]*>))",
             r"(?P<nothing>/>|![dD][oO][cC][tT][yY][pP][eE][^>]*>|\?[^>]*>"
@@ -57,22 +57,23 @@ _RAW_TEXT = {name: re.compile(rf"</\s*{name}\s*>", re.I) for name in ("script", 
 _TAG_NAME = re.compile(r"([a-zA-Z][^\t\n\r\f />\x00]*)(?:\s|/(?!>))*")
 
 
-def tokens(html: str, start: int = 0) -> Iterator[tuple[str, int, int, str]]:
+def tokens(html: str, start: int = 0, with_text: bool = True) -> Iterator[tuple[str, int, int, str]]:
     """(kind, start, end, name) for each piece of `html` from `start`, in order: START, SELF_CLOSING (`<br/>`),
     END, COMMENT or TEXT (as written: `text` decodes it). `name` is a tag's name in lower case; for TEXT it is
-    "raw" when html.parser would not decode its character references (script, a cut-short tag)."""
+    "raw" when html.parser would not decode its character references (script, a cut-short tag). Without
+    `with_text`, no TEXT: for a reader of tags only, a third less work."""
     at = start
     restart = True
     while restart:
         restart = False
         for m in _TOKENS.finditer(html, at):
             begin = m.start()
-            if begin > at:
+            if begin > at and with_text:
                 yield TEXT, at, begin, ""
             at = m.end()
             kind = m.lastgroup
             if kind == "start":
-                name = _TAG_NAME.match(html, begin + 1)[1].lower()  # type: ignore[index]
+                name = m["start_name"].lower()
                 if html[at - 2] == "/" and _parse(html, begin, at)[1]:
                     yield SELF_CLOSING, begin, at, name
                     continue
@@ -81,7 +82,7 @@ def tokens(html: str, start: int = 0) -> Iterator[tuple[str, int, int, str]]:
                     close = _RAW_TEXT[name].search(html, at)
                     if close is None:
                         return  # never closed: html.parser keeps the rest to itself
-                    if close.start() > at:
+                    if close.start() > at and with_text:
                         yield TEXT, at, close.start(), "raw"
                     yield END, close.start(), close.end(), name
                     at, restart = close.end(), True
@@ -90,12 +91,12 @@ def tokens(html: str, start: int = 0) -> Iterator[tuple[str, int, int, str]]:
                 yield END, begin, at, (m["end_name"] or m["loose_end_name"]).lower()
             elif kind == "comment" or kind == "bogus_comment":
                 yield COMMENT, begin, at, ""
-            elif kind == "text":
+            elif kind == "text" and with_text:
                 yield TEXT, begin, at, ""
-            elif kind == "raw_text":
+            elif kind == "raw_text" and with_text:
                 yield TEXT, begin, at, "raw"  # html.parser passes a cut-short tag on as text, not decoded
             # "nothing": a doctype, a processing instruction or a marked section; html.parser reports none.
-    if at < len(html):
+    if at < len(html) and with_text:
         yield TEXT, at, len(html), ""
 
 
