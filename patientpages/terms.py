@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import markup
 from .link import SiteGraph
 
-_TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*?)(/?)>", re.S)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Inside these, a link to the glossary would be wrong (a link in a link, a heading) or unwelcome.
 NO_LINKS_IN = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "button", "label", "select", "option", "textarea",
@@ -27,72 +26,102 @@ class Term:
     words: tuple[str, ...]  # the term and its other spellings
 
 
-def _pattern(word: str) -> str:
+def _case_sensitive(word: str) -> bool:
     # An abbreviation (ALL, CRS, Ph+) must match exactly, or "all" would link to acute lymphocytic leukemia;
     # ordinary words may start a sentence.
-    body = re.escape(word)
-    if any(c.isupper() for c in word[1:]) or (len(word) <= 4 and word.isupper()):
-        return body
-    return f"(?i:{body})"
+    return any(c.isupper() for c in word[1:]) or (len(word) <= 4 and word.isupper())
+
+
+def _pattern(words: list[str]) -> str:
+    """One pattern for the words, longest first, grouped by the character they start with (every form of it
+    where case does not matter: `b` and `B`). The regular expression engine then skips at C speed to the
+    characters a term can start with and tries only the terms that start there; one long list of terms made it
+    try every term at every character."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        sensitive = _case_sensitive(word)
+        rest = re.escape(word[1:]) if sensitive else f"(?i:{re.escape(word[1:])})"
+        for form in [word[0]] if sensitive else _forms(word[0]):
+            groups.setdefault(form, []).append(rest)
+    return "|".join(rf"{re.escape(form)}(?<![\w+-].)(?:{'|'.join(rests)})" for form, rests in groups.items())
+
+
+_FORMS: dict[str, list[str]] = {}
+
+
+def _forms(character: str) -> list[str]:
+    """Every character that matches `character` ignoring case, as Python's re sees it (k also matches the
+    Kelvin sign, s the long s)."""
+    if character not in _FORMS:
+        every = "".join(map(chr, range(0x110000)))
+        _FORMS[character] = re.findall(f"(?i:{re.escape(character)})", every)
+    return _FORMS[character]
 
 
 class TermLinker:
     def __init__(self, terms: list[Term]):
         self.by_word: dict[str, Term] = {}
-        patterns = []
+        words: list[str] = []
         for term in terms:
             for word in sorted(term.words, key=len, reverse=True):
                 if word and word.lower() not in self.by_word:
                     self.by_word[word.lower()] = term
-                    patterns.append((len(word), _pattern(word)))
-        patterns.sort(key=lambda p: -p[0])  # longest first: "Philadelphia chromosome" before "chromosome"
-        joined = "|".join(p for _, p in patterns)
-        self.regex = re.compile(rf"(?<![\w+-])(?:{joined})(?![\w+-])") if patterns else None
+                    words.append(word)
+        words.sort(key=len, reverse=True)  # longest first: "Philadelphia chromosome" before "chromosome"
+        self.regex = re.compile(rf"(?:{_pattern(words)})(?![\w+-])") if words else None
 
     def link(self, html: str, href: str) -> tuple[str, list[str]]:
         """`html` with the first use of each term linked to `href` + its id; and the ids of the terms used."""
-        if self.regex is None:
+        if self.regex is None or "<main" not in html:
+            return html, []
+        # Every use of every term on the page, found at C speed; the walk over the tags below only decides
+        # which of them stand in prose that may be linked, and stops after the last.
+        uses = list(self.regex.finditer(html, html.find("<main")))
+        if not uses:
             return html, []
         out: list[str] = []
         used: list[str] = []
+        copied = 0  # html[:copied] is in out
+        next_use = 0
         stack: list[bool] = []  # for each open element: are links allowed inside it?
         in_main = False
-        for token in _TOKEN.split(html):
-            if not token:
+        for kind, start, end, name in markup.tokens(html):
+            if kind is markup.TEXT:
+                if in_main and (not stack or stack[-1]):
+                    while next_use < len(uses) and uses[next_use].start() < start:
+                        next_use += 1
+                    while next_use < len(uses) and uses[next_use].end() <= end:
+                        use = uses[next_use]
+                        next_use += 1
+                        term = self._term(use[0])
+                        if term.id not in used:
+                            used.append(term.id)
+                            link = f'<a class="term" href="{href}#{term.id}">{use[0]}</a>'
+                            out += (html[copied : use.start()], link)
+                            copied = use.end()
                 continue
-            if token.startswith("<"):
-                out.append(token)
-                m = _TAG.match(token)
-                if not m:
-                    continue
-                closing, name, attributes, self_closing = m[1], m[2].lower(), m[3], m[4]
-                if name == "main":
-                    in_main = not closing
-                if name in VOID or self_closing or not in_main:
-                    continue
-                if closing:
-                    if stack:
-                        stack.pop()
-                else:
-                    allowed = (not stack or stack[-1]) and name not in NO_LINKS_IN
-                    stack.append(allowed and not NO_LINKS_IN_CLASS.search(attributes))
+            if kind is markup.COMMENT:
                 continue
-            if in_main and (not stack or stack[-1]):
-                token = self._link_text(token, href, used)
-            out.append(token)
+            if start >= uses[-1].end():
+                break  # no use of a term is left to link
+            if name == "main":
+                in_main = kind is not markup.END
+            if name in VOID or kind is markup.SELF_CLOSING or not in_main:
+                continue
+            if kind is markup.END:
+                if stack:
+                    stack.pop()
+            else:
+                allowed = (not stack or stack[-1]) and name not in NO_LINKS_IN
+                stack.append(allowed and not NO_LINKS_IN_CLASS.search(html, start, end))
+        out.append(html[copied:])
         return "".join(out), used
 
-    def _link_text(self, text: str, href: str, used: list[str]) -> str:
-        assert self.regex is not None
-
-        def first_use(m: re.Match[str]) -> str:
-            term = self.by_word[m[0].lower()]
-            if term.id in used:
-                return m[0]
-            used.append(term.id)
-            return f'<a class="term" href="{href}#{term.id}">{m[0]}</a>'
-
-        return self.regex.sub(first_use, text)
+    def _term(self, found: str) -> Term:
+        term = self.by_word.get(found.lower())
+        if term is None:  # a form lower() does not undo: "ſtem cells" for "stem cells"
+            term = next(t for w, t in self.by_word.items() if re.fullmatch(f"(?i:{re.escape(w)})", found))
+        return term
 
 
 def glossary_linker(graph: SiteGraph) -> TermLinker:
