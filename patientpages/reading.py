@@ -41,7 +41,8 @@ def main_text(html: str) -> str:
     inside the first <main>, its text pieces joined by spaces as BeautifulSoup's get_text(" ") does. Open
     elements are tracked as BeautifulSoup's tree does, so even broken markup reads the same."""
     pieces: list[str] = []
-    open_: list[_Open] = []
+    names: list[str] = []  # every open element, outermost first
+    elements: list[_Open | None] = []  # beside each: the block or <main> it is, or None
     main: _Open | None = None  # the first <main>, while it is open
     main_seen = False
     blocks: list[_Open] = []  # open blocks inside <main>, innermost last
@@ -52,38 +53,48 @@ def main_text(html: str) -> str:
         if words:
             pieces.append(words if words[-1] in ".!?:" else words + ".")
 
+    at = 0
     for kind, start, end, name in markup.tokens(html):
-        if kind == markup.TEXT:
+        if blocks and start > at:  # the text before this piece
+            text.append(markup.text(html, at, start, ""))
+        at = end
+        if kind is markup.TEXT:
             if blocks:
                 text.append(markup.text(html, start, end, name))
+            continue
+        if kind is markup.NOTHING:
             continue
         if text:
             if blocks:
                 blocks[-1].strings.append("".join(text))
             text = []
-        if kind == markup.START:
+        if kind is markup.START:
             if name in VOID:
                 continue
-            element = _Open(name)
-            open_.append(element)
+            element = None
             if name == "main" and not main_seen:
-                main, main_seen = element, True
+                element = main = _Open(name)
+                main_seen = True
             elif main is not None and name in BLOCKS:
+                element = _Open(name)
                 for block in blocks:
                     block.nested = True
                 blocks.append(element)
-        elif kind == markup.END:
-            if not any(e.name == name for e in open_):
+            names.append(name)
+            elements.append(element)
+        elif kind is markup.END:
+            if name not in names:
                 continue  # an end tag with nothing to close is ignored
             while True:  # it closes every element left open inside it
-                element = open_.pop()
-                if blocks and element is blocks[-1]:
-                    blocks.pop()
-                    if not element.nested:
-                        add(element)
-                if element is main:
-                    main = None
-                if element.name == name:
+                element = elements.pop()
+                if element is not None:
+                    if blocks and element is blocks[-1]:
+                        blocks.pop()
+                        if not element.nested:
+                            add(element)
+                    if element is main:
+                        main = None
+                if names.pop() == name:
                     break
     if text and blocks:
         blocks[-1].strings.append("".join(text))

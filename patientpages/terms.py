@@ -82,27 +82,35 @@ class TermLinker:
         out: list[str] = []
         used: list[str] = []
         copied = 0  # html[:copied] is in out
-        next_use = 0
+        next_use = 0  # uses[:next_use] are behind us
+        last = uses[-1].end()
+
+        def link_in(begin: int, end: int) -> None:
+            """Link the first use of each term in the prose html[begin:end]."""
+            nonlocal copied, next_use
+            while next_use < len(uses) and uses[next_use].start() < begin:
+                next_use += 1  # in a tag, or in text where no link may go
+            while next_use < len(uses) and uses[next_use].end() <= end:
+                use = uses[next_use]
+                next_use += 1
+                term = self._term(use[0])
+                if term.id not in used:
+                    used.append(term.id)
+                    out.extend((html[copied : use.start()], f'<a class="term" href="{href}#{term.id}">{use[0]}</a>'))
+                    copied = use.end()
+
         stack: list[bool] = []  # for each open element: are links allowed inside it?
         in_main = False
+        at = 0
         for kind, start, end, name in markup.tokens(html):
-            if kind is markup.TEXT:
-                if in_main and (not stack or stack[-1]):
-                    while next_use < len(uses) and uses[next_use].start() < start:
-                        next_use += 1
-                    while next_use < len(uses) and uses[next_use].end() <= end:
-                        use = uses[next_use]
-                        next_use += 1
-                        term = self._term(use[0])
-                        if term.id not in used:
-                            used.append(term.id)
-                            link = f'<a class="term" href="{href}#{term.id}">{use[0]}</a>'
-                            out += (html[copied : use.start()], link)
-                            copied = use.end()
+            if start > at and in_main and (not stack or stack[-1]):
+                link_in(at, start)  # the text before this piece
+            at = end
+            if kind is markup.TEXT or kind is markup.COMMENT or kind is markup.NOTHING:
+                if kind is markup.TEXT and in_main and (not stack or stack[-1]):
+                    link_in(start, end)
                 continue
-            if kind is markup.COMMENT:
-                continue
-            if start >= uses[-1].end():
+            if start >= last:
                 break  # no use of a term is left to link
             if name == "main":
                 in_main = kind is not markup.END

@@ -51,19 +51,25 @@ def reference(html: str) -> list[tuple]:
 
 def ours(html: str) -> list[tuple]:
     events: list[tuple] = []
+
+    def add_text(piece: str) -> None:
+        if events and events[-1][0] == "text":
+            events[-1] = ("text", events[-1][1] + piece)
+        elif piece:
+            events.append(("text", piece))
+
+    at = 0
     for kind, start, end, name in markup.tokens(html):
+        add_text(markup.text(html, at, start, ""))  # the text between pieces
+        at = end
         if kind == markup.TEXT:
-            piece = markup.text(html, start, end, name)
-            if events and events[-1][0] == "text":
-                events[-1] = ("text", events[-1][1] + piece)
-            elif piece:
-                events.append(("text", piece))
+            add_text(markup.text(html, start, end, name))
         elif kind in (markup.START, markup.SELF_CLOSING):
             line, column = markup.line_and_column(html, start)
             events.append((kind, name, markup.attributes(html, start, end), (line, column - 1)))
         elif kind == markup.END:
             events.append(("end", name))
-        else:
+        elif kind == markup.COMMENT:
             events.append(("comment",))
     return events
 
