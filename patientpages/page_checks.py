@@ -28,6 +28,10 @@ _MAYBE_INTERESTING = re.compile(
 )
 
 
+_SCRIPT = re.compile(r"<[sS][cC][rR][iI][pP][tT](?![^\t\n\r\f />\x00])")
+_TAG_NAME = re.compile(r"<([a-zA-Z][^\t\n\r\f />\x00]*)")
+
+
 def _read(html: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The inline scripts (where, what) and the references to other files (where, URL) in a page."""
     scripts: list[tuple[int, str]] = []
@@ -53,19 +57,49 @@ def _read(html: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     return scripts, references
 
 
+def _looks_right(html: str, folder: _Folder, files: set[str]) -> bool:
+    """No inline script and no missing file, from the start tags alone (found at C speed); a page that may
+    have a problem is read again with `_read`, which says where."""
+    tags = markup.start_tags(html)
+    if tags is None:
+        return False
+    for tag in tags:
+        bare = tag[1:-1]
+        if bare.isalnum():  # a tag without attributes (<p>, <li>): only <script> would matter
+            if bare.lower() == "script":
+                return False
+            continue
+        if not _MAYBE_INTERESTING.search(tag) and not _SCRIPT.match(tag):
+            continue
+        name = _TAG_NAME.match(tag)[1].lower()  # type: ignore[index]
+        values = {name: value or "" for name, value in markup.attributes(tag, 0, len(tag))}
+        if name == "script" and not values.get("src") and values.get("type", "").lower() not in _DATA_BLOCKS:
+            return False
+        for attribute, value in values.items():
+            if attribute.startswith("on"):
+                return False
+            if attribute in _REFERENCE_ATTRIBUTES and not (name == "link" and values.get("rel") == "canonical"):
+                target = folder.target(value)
+                if target is not None and not _present(target, files):
+                    return False
+    return True
+
+
 def page_problems(html: dict[str, str], files: set[str], out: Path) -> list[Problem]:
     """Problems in the pages `html` (site path -> HTML), given every file the site will hold. A missing file
     referenced from many pages is reported once, at its first page, with the count."""
     missing: dict[str, list[tuple[str, int, int]]] = {}
     problems = []
     for page, text in sorted(html.items()):
+        folder = _Folder(page)
+        if _looks_right(text, folder, files):
+            continue
         scripts, references = _read(text)
         for at, what in scripts:
             line, column = markup.line_and_column(text, at)
             problems.append(
                 problem_at(out / page, line, column, f"{what}; the pages' Content-Security-Policy forbids it")
             )
-        folder = _Folder(page)
         for at, url in references:
             target = folder.target(url)
             if target is not None and not _present(target, files):
