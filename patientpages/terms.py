@@ -83,19 +83,22 @@ class TermLinker:
         used: list[str] = []
         copied = 0  # html[:copied] is in out
         next_use = 0  # uses[:next_use] are behind us
-        last = uses[-1].end()
+        terms = [self._term(use[0]) for use in uses]
+        last_use = {term.id: use.end() for term, use in zip(terms, uses, strict=True)}
+        last = max(last_use.values())  # past the last use of a term not linked yet, the walk can stop
 
         def link_in(begin: int, end: int) -> None:
             """Link the first use of each term in the prose html[begin:end]."""
-            nonlocal copied, next_use
+            nonlocal copied, next_use, last
             while next_use < len(uses) and uses[next_use].start() < begin:
                 next_use += 1  # in a tag, or in text where no link may go
             while next_use < len(uses) and uses[next_use].end() <= end:
-                use = uses[next_use]
+                use, term = uses[next_use], terms[next_use]
                 next_use += 1
-                term = self._term(use[0])
                 if term.id not in used:
                     used.append(term.id)
+                    del last_use[term.id]
+                    last = max(last_use.values(), default=0)
                     out.extend((html[copied : use.start()], f'<a class="term" href="{href}#{term.id}">{use[0]}</a>'))
                     copied = use.end()
 
@@ -111,7 +114,7 @@ class TermLinker:
                     link_in(start, end)
                 continue
             if start >= last:
-                break  # no use of a term is left to link
+                break  # no term left to link is used further on
             if name == "main":
                 in_main = kind is not markup.END
             if name in VOID or kind is markup.SELF_CLOSING or not in_main:
