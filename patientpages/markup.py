@@ -26,25 +26,31 @@ _NAME = r"[a-zA-Z][^\t\n\r\f />\x00]*"
 _TAG = rf"(?>{_NAME}{_ATTRIBUTES})"
 
 
+# Every piece of markup html.parser knows other than a start tag, after its `<`. A comment is tried first,
+# then a start tag, then the rest in this order: the first that matches is the piece.
+_OTHER_PIECES = {
+    "comment": r"!--.*?--\s*>",
+    # The end tag html.parser reads strictly, then the tolerant one; `</>` is nothing at all.
+    "end": rf"/(?:\s*(?P<end_name>[a-zA-Z][-.a-zA-Z0-9:_]*)\s*>|(?P<loose_end_name>{_NAME})[^>]*>)",
+    "nothing": r"/>|![dD][oO][cC][tT][yY][pP][eE][^>]*>|\?[^>]*>"
+    r"|!\[(?:[cC][dD][aA][tT][aA]|[tT][eE][mM][pP]|[iI][gG][nN][oO][rR][eE]|[iI][nN][cC][lL][uU][dD][eE]"
+    r"|[rR][cC][dD][aA][tT][aA])(?![-_.a-zA-Z0-9])\s*(?=.).*?\]\s*\]\s*>"
+    r"|!\[(?:[iI][fF]|[eE][lL][sS][eE]|[eE][nN][dD][iI][fF])(?![-_.a-zA-Z0-9])\s*(?=.).*?\]\s*>",
+    # Anything else after `<!` or `</` up to `>` is a bogus comment.
+    "bogus_comment": r"!(?!--)[^>]*>|/[^>]*>",
+    # A start tag cut short by a character that cannot follow it: the tag's text is text, as written.
+    "raw_text": rf"{_TAG}(?![/a-zA-Z=>]|\Z)",
+    # Anything else (an unfinished tag or comment) is text up to the next `>`.
+    "text": r"[a-zA-Z/!?](?:[^>]*>|[^<]*)",
+}
+_START = rf"(?>(?P<start_name>{_NAME}){_ATTRIBUTES})/?>"
+
+
 _TOKENS = re.compile(
     "<(?:"  # every piece starts with <, which the engine then finds at C speed
     + "|".join(
-        [
-            r"(?P<comment>!--.*?--\s*>)",
-            rf"(?P<start>(?>(?P<start_name>{_NAME}){_ATTRIBUTES})/?>)",
-            # The end tag html.parser reads strictly, then the tolerant one; `</>` is nothing at all.
-            rf"(?P<end>/(?:\s*(?P<end_name>[a-zA-Z][-.a-zA-Z0-9:_]*)\s*>|(?P<loose_end_name>{_NAME})[^>]*>))",
-            r"(?P<nothing>/>|![dD][oO][cC][tT][yY][pP][eE][^>]*>|\?[^>]*>"
-            r"|!\[(?:[cC][dD][aA][tT][aA]|[tT][eE][mM][pP]|[iI][gG][nN][oO][rR][eE]|[iI][nN][cC][lL][uU][dD][eE]"
-            r"|[rR][cC][dD][aA][tT][aA])(?![-_.a-zA-Z0-9])\s*(?=.).*?\]\s*\]\s*>"
-            r"|!\[(?:[iI][fF]|[eE][lL][sS][eE]|[eE][nN][dD][iI][fF])(?![-_.a-zA-Z0-9])\s*(?=.).*?\]\s*>)",
-            # Anything else after `<!` or `</` up to `>` is a bogus comment.
-            r"(?P<bogus_comment>!(?!--)[^>]*>|/[^>]*>)",
-            # A start tag cut short by a character that cannot follow it: the tag's text is text, as written.
-            rf"(?P<raw_text>{_TAG}(?![/a-zA-Z=>]|\Z))",
-            # Anything else (an unfinished tag or comment) is text up to the next `>`.
-            r"(?P<text>[a-zA-Z/!?](?:[^>]*>|[^<]*))",
-        ]
+        [f"(?P<comment>{_OTHER_PIECES['comment']})", f"(?P<start>{_START})"]
+        + [f"(?P<{name}>{pattern})" for name, pattern in _OTHER_PIECES.items() if name != "comment"]
     )
     + ")",
     re.S,
@@ -58,24 +64,16 @@ def _raw_text_element(name: str) -> str:
     return rf"((?>{letters}(?![^\t\n\r\f />\x00]){_ATTRIBUTES})(?<!/)>)(?:.*?(?i:</\s*{name}\s*>)|.*)"
 
 
-# The same pieces as _TOKENS, but only start tags captured, for `start_tags`.
+def _uncaptured(pattern: str) -> str:
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+# The same pieces, only start tags captured (a script's or style's whole, its text skipped), for `start_tags`.
 _START_TAGS = re.compile(
     "<(?:"
     + "|".join(
-        [
-            r"!--.*?--\s*>",
-            _raw_text_element("script"),
-            _raw_text_element("style"),
-            rf"((?>{_NAME}{_ATTRIBUTES})/?>)",
-            rf"/(?:\s*[a-zA-Z][-.a-zA-Z0-9:_]*\s*>|{_NAME}[^>]*>)",
-            r"/>|![dD][oO][cC][tT][yY][pP][eE][^>]*>|\?[^>]*>"
-            r"|!\[(?:[cC][dD][aA][tT][aA]|[tT][eE][mM][pP]|[iI][gG][nN][oO][rR][eE]|[iI][nN][cC][lL][uU][dD][eE]"
-            r"|[rR][cC][dD][aA][tT][aA])(?![-_.a-zA-Z0-9])\s*(?=.).*?\]\s*\]\s*>"
-            r"|!\[(?:[iI][fF]|[eE][lL][sS][eE]|[eE][nN][dD][iI][fF])(?![-_.a-zA-Z0-9])\s*(?=.).*?\]\s*>",
-            r"!(?!--)[^>]*>|/[^>]*>",
-            rf"{_TAG}(?![/a-zA-Z=>]|\Z)",
-            r"[a-zA-Z/!?](?:[^>]*>|[^<]*)",
-        ]
+        [_OTHER_PIECES["comment"], _raw_text_element("script"), _raw_text_element("style"), f"({_uncaptured(_START)})"]
+        + [_uncaptured(pattern) for name, pattern in _OTHER_PIECES.items() if name != "comment"]
     )
     + ")",
     re.S,
