@@ -156,6 +156,32 @@ _INTERNAL_LINK = re.compile(r'<a href="(?![a-z]+:|#)([^"]*)"')
 def _with_print_addresses(html: str, page_address: str) -> str:
     """Give each internal link its public address, which the print stylesheet shows after the link text:
     a relative path means nothing on paper."""
-    return _INTERNAL_LINK.sub(
-        lambda m: f'<a href="{m[1]}" data-print="{escape(urljoin(page_address, unescape(m[1])))}"', html
-    )
+    address = PublicAddress(page_address)
+    return _INTERNAL_LINK.sub(lambda m: f'<a href="{m[1]}" data-print="{escape(address.of(m[1]))}"', html)
+
+
+# A relative link as our templates write it: some "../", then plain steps (no ".", "..", empty step, query,
+# scheme or character reference), which urljoin would only append.
+_PLAIN_LINK = re.compile(r"((?:\.\./)*)((?:[\w~%+-][\w~%.+-]*/)*(?:[\w~%+-][\w~%.+-]*)?)", re.ASCII)
+
+
+class PublicAddress:
+    """The public address of each link on one page: urljoin's answer, worked out by hand for the plain
+    relative links that make up nearly all of them (urljoin cost over a second a build at 1,000 drugs)."""
+
+    def __init__(self, page_address: str):
+        self.page_address = page_address
+        parts = urlsplit(page_address)
+        folders = parts.path.split("/")[1:-1]
+        plain = parts.scheme and parts.netloc and not parts.query and not parts.fragment and ";" not in parts.path
+        self.plain = bool(plain) and all(f and _PLAIN_LINK.fullmatch(f) and "/" not in f for f in folders)
+        self.folders = folders
+        self.origin = f"{parts.scheme}://{parts.netloc}/"
+
+    def of(self, href: str) -> str:
+        m = _PLAIN_LINK.fullmatch(href) if self.plain and href else None
+        up = len(m[1]) // 3 if m else 0
+        if m is None or up > len(self.folders):
+            return urljoin(self.page_address, unescape(href))
+        kept = self.folders[: len(self.folders) - up]
+        return self.origin + "".join(folder + "/" for folder in kept) + m[2]
