@@ -16,6 +16,7 @@ from .errors import BuildFailed, Problem, problem_at
 from .file_access import Access
 from .load import Document, TextFile, load_markdown, load_yaml
 from .records import to_record
+from .tracking import Table
 
 FOLDERS = {kind.folder: kind.model for kind in kinds.KINDS}
 NARRATIVE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<audience>adult|child))?\.md$")
@@ -90,9 +91,13 @@ def read_content(
     if site is None:
         raise BuildFailed(problems)  # every later stage needs the site settings
     access = Access.of(root, *readable, max_kb=typing.cast(model.Site, site.record).max_file_kb)
-    sources = _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems, access, read)
+    sources: dict[str, Entry] = Table(
+        "sources", _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems, access, read)
+    )
     glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems, access, read)
-    folders = {name: _read_folder(root / name, kind, problems, access, read) for name, kind in FOLDERS.items()}
+    folders: dict[str, dict[str, Entry]] = {
+        name: Table(name, _read_folder(root / name, kind, problems, access, read)) for name, kind in FOLDERS.items()
+    }
     invalid = {name: {p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name]) for name in FOLDERS}
     drafts = {
         name: {s: e for s, e in entries.items() if getattr(e.record, "draft", False)}

@@ -12,6 +12,7 @@ from . import kinds, model
 from .audience import AUDIENCES, Audience
 from .content import Content, Entry
 from .errors import Problem, problem_at
+from .tracking import Table
 
 TIERS = ("urgent", "serious", "common")
 # Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome). Every
@@ -54,17 +55,38 @@ class DrugUse:
         return self.drug.record
 
 
+@dataclass(frozen=True)
+class DrugName:
+    """How a list names a drug: its generic name, its brands, and its kind of treatment."""
+
+    generic: str
+    brands: tuple[str, ...]
+    treatment: str  # the class's name, for a reader who knows only that
+
+
 @dataclass
 class SiteGraph:
+    """The content with every reference resolved. Its lookups are `Table`s, so a build step's reads of them are
+    recorded (tracking.py) and the step is redone only when what it read changed."""
+
     content: Content
-    uses: dict[tuple[str, Audience], DrugUse] = field(default_factory=dict)  # (drug, audience)
+    uses: dict[tuple[str, Audience], DrugUse] = field(default_factory=lambda: Table("uses"))  # (drug, audience)
     # effect, condition or class -> audience -> drugs that list it
-    effect_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
-    condition_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
-    class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
-    review_due: dict[str, dt.date] = field(default_factory=dict)  # drug slug -> date
+    effect_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=lambda: Table("effect_drugs"))
+    condition_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=lambda: Table("condition_drugs"))
+    class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=lambda: Table("class_drugs"))
+    review_due: dict[str, dt.date] = field(default_factory=lambda: Table("review_due"))  # drug slug -> date
+    names: dict[str, DrugName] = field(default_factory=lambda: Table("names"))  # drug slug -> its names
+    # ("class" | "exact-class" | "condition", slug, audience) -> the drugs listed there, by name: a drug page
+    # picks its related medicines from the front of these without reading every drug of a big class.
+    by_name: dict[tuple[str, str, Audience], tuple[str, ...]] = field(default_factory=lambda: Table("by_name"))
     glossary_ids: dict[str, str] = field(default_factory=dict)  # cross-link slug -> anchor id on the glossary page
     term_ids: list[str] = field(default_factory=list)  # the anchor id of each glossary entry, in content order
+
+    def tables(self) -> dict[str, dict]:
+        """Every lookup a build step may read, by name: the content's and the graph's own."""
+        found = [*self.content.folders.values(), self.content.sources, *vars(self).values()]
+        return {t.name: t for t in found if isinstance(t, Table)}
 
     def use(self, slug: str, audience: Audience) -> DrugUse | None:
         return self.uses.get((slug, audience))
@@ -115,7 +137,27 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     for entry in content.drafts.get(kinds.DRUG.folder, {}).values():
         _link_drug(entry, scratch, check)
     _check_class_cycles(content, problems)
+    _name_drugs(graph)
     return graph
+
+
+def _name_drugs(graph: SiteGraph) -> None:
+    classes = graph.content.classes
+    for slug, entry in graph.content.drugs.items():
+        drug = entry.record
+        treatment = classes[drug.treatment_class].record.name if drug.treatment_class in classes else ""
+        graph.names[slug] = DrugName(drug.generic_name, tuple(drug.brand_names), treatment)
+
+    def by_name(slugs) -> tuple[str, ...]:
+        return tuple(sorted(set(slugs), key=lambda s: (graph.names[s].generic.lower(), s)))
+
+    for group, table in (("class", graph.class_drugs), ("condition", graph.condition_drugs)):
+        for slug, by_audience in table.items():
+            for audience, drugs in by_audience.items():
+                graph.by_name[group, slug, audience] = by_name(drugs)
+                if group == "class":
+                    exact = [d for d in drugs if graph.content.drugs[d].record.treatment_class == slug]
+                    graph.by_name["exact-class", slug, audience] = by_name(exact)
 
 
 def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:

@@ -32,6 +32,7 @@ from .rules import content_warnings
 from .site_files import NAMES as SITE_FILE_NAMES
 from .site_files import site_files
 from .terms import TermLinker, glossary_linker
+from .tracking import Steps
 from .views import Link
 from .write import output_lock, refuse_unsafe_output
 
@@ -92,8 +93,9 @@ Progress = Callable[[str], None]
 Extra = Callable[[BuildResult, SiteOutputs, Paths, Progress], list[str]]
 
 
-def load_site(paths: Paths, memo: FileMemo | None = None) -> tuple[SiteGraph, list[Page]]:
-    """Load, validate and link everything; raise with every problem found before any page is planned."""
+def load_site(paths: Paths, memo: FileMemo | None = None, steps: Steps | None = None) -> tuple[SiteGraph, list[Page]]:
+    """Load, validate and link everything; raise with every problem found before any page is planned. With
+    `steps` from the last build, only the pages whose reads changed are planned again."""
     problems: list[Problem] = []
     access = Access.of(paths.content, paths.templates, paths.static)
     for folder in (paths.templates, paths.static):
@@ -101,7 +103,11 @@ def load_site(paths: Paths, memo: FileMemo | None = None) -> tuple[SiteGraph, li
     graph = link(read_content(paths.content, problems, (paths.templates, paths.static), memo), problems)
     if problems:
         raise BuildFailed(problems)
-    return graph, plan(graph)
+    if steps is not None:
+        # The site settings and the glossary reach every page (review dates, term ids): a change to them
+        # redoes every step.
+        steps.refresh(graph.tables(), whole=(graph.content.site, graph.content.glossary))
+    return graph, plan(graph, steps)
 
 
 def build(
@@ -142,6 +148,7 @@ class Builder:
         self.env = environment(paths.templates)  # kept: templates are compiled once, and again when they change
         self.inputs = InputFiles((paths.content, paths.templates, paths.static))
         self.stays_loaded = stays_loaded
+        self.steps = Steps()  # each page's planning and what it read, so a rebuild replans only what changed
         self.last: tuple[BuildResult, dict[str, tuple[tuple, str]], bool] | None = None  # result, inputs, extras
 
     def build(
@@ -168,14 +175,14 @@ class Builder:
         inputs = self.inputs.record() if self.stays_loaded else {}
         memo = previous.files if self.cached else None
         try:
-            graph, pages = load_site(paths, memo)
+            graph, pages = load_site(paths, memo, self.steps)
         finally:
             if memo is not None:
                 memo.forget_unseen()
         progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
         if not write:
             result = BuildResult(graph, pages, previous=BuildState())
-            result.warnings = content_warnings(graph)
+            result.warnings = content_warnings(graph, self.steps)
             self._render(result, None, progress)
             result.seconds = time.perf_counter() - started
             return result
@@ -187,7 +194,7 @@ class Builder:
             result.state = BuildState(files=previous.files)
             result.env = self.env
             result.cancelled = cancelled
-            result.warnings = content_warnings(graph)
+            result.warnings = content_warnings(graph, self.steps)
             self._render(result, outputs, progress)
             self._put_static(outputs)
             self._put_site_files(result, outputs)
@@ -262,7 +269,7 @@ class Builder:
         progress: Progress,
     ) -> None:
         graph, templates = result.graph, result.templates
-        keys = {page.output: digest(site_key, repr(page)) for page in pages}
+        keys = {page.output: digest(site_key, page.plan_digest) for page in pages}
         stale = []
         for page in pages:
             before = result.previous.pages.get(page.output)
