@@ -108,19 +108,24 @@ class Steps:
         self.reads: dict[Any, set[Read]] = {}
         self.readers: dict[Read, set[Any]] = {}  # (table, key) -> the steps that read it
         self.tables: dict[str, dict] = {}
-        self.whole: object = None
+        self.whole: object = _MISSING
         self.rerun = 0  # steps run (not taken from the memo) since the last refresh
 
-    def refresh(self, tables: dict[str, dict], whole: object) -> None:
-        """Move on to `tables`. `whole` is what every step may read outside the tables (the site settings): when
-        it changed, every step is forgotten."""
-        if not self.tables or whole != self.whole:
-            self.results, self.reads, self.readers = {}, {}, {}
-        else:
-            for read in changed_reads(self.tables, tables):
+    def refresh(self, tables: dict[str, dict], whole: object = _MISSING) -> None:
+        """Move on to this build's `tables` (others stay as they were). `whole` is what every step may read
+        outside the tables (the site settings): when it changed, every step is forgotten."""
+        if whole is not _MISSING and whole != self.whole:
+            self.results, self.reads, self.readers, self.tables = {}, {}, {}, {}
+            self.whole = whole
+        known = {name: self.tables[name] for name in tables if name in self.tables}
+        if known:
+            for read in changed_reads(known, {name: tables[name] for name in known}):
                 for step in self.readers.pop(read, ()):
                     self._forget(step)
-        self.tables, self.whole = dict(tables), whole
+        for name in tables.keys() - known.keys():  # a table new to this memo: steps that looked for it go
+            for step in [s for read, steps in self.readers.items() if read[0] == name for s in steps]:
+                self._forget(step)
+        self.tables.update(tables)
         self.rerun = 0
 
     def _forget(self, step: Any) -> None:

@@ -228,6 +228,7 @@ def test_a_rebuild_after_any_edits_equals_a_clean_build(tmp_path_factory, steps)
     builder.build()
     for step, restart in steps:
         if restart:  # as a new command-line run: the cache is read back from disk
+            builder.save()
             builder = Builder(p.paths, stays_loaded=True)
         _apply_and_compare(p, builder, step, tmp, f"after {[s.__name__ for s, _ in steps]}")
 
