@@ -56,12 +56,15 @@ class DrugUse:
 
 
 @dataclass(frozen=True)
-class DrugName:
-    """How a list names a drug: its generic name, its brands, and its kind of treatment."""
+class Listing:
+    """What the site's lists show of a drug, apart from its record: a list page reads these, so editing what a
+    drug does or its side effects does not make every list be planned again."""
 
     generic: str
     brands: tuple[str, ...]
+    also_called: tuple[str, ...]
     treatment: str  # the class's name, for a reader who knows only that
+    reviewed: dt.date
 
 
 @dataclass
@@ -76,7 +79,8 @@ class SiteGraph:
     condition_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=lambda: Table("condition_drugs"))
     class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=lambda: Table("class_drugs"))
     review_due: dict[str, dt.date] = field(default_factory=lambda: Table("review_due"))  # drug slug -> date
-    names: dict[str, DrugName] = field(default_factory=lambda: Table("names"))  # drug slug -> its names
+    listings: dict[str, Listing] = field(default_factory=lambda: Table("listings"))  # drug slug -> how lists show it
+    audiences: dict[str, tuple[Audience, ...]] = field(default_factory=lambda: Table("audiences"))  # drug -> pages
     # ("class" | "exact-class" | "condition", slug, audience) -> the drugs listed there, by name: a drug page
     # picks its related medicines from the front of these without reading every drug of a big class.
     by_name: dict[tuple[str, str, Audience], tuple[str, ...]] = field(default_factory=lambda: Table("by_name"))
@@ -91,7 +95,7 @@ class SiteGraph:
         return self.uses.get((slug, audience))
 
     def audiences_of(self, slug: str) -> list[Audience]:
-        return [a for a in AUDIENCES if (slug, a) in self.uses]
+        return list(self.audiences.get(slug, ()))
 
     def due(self, record: model.Reviewed) -> dt.date:
         """When a record's next review is due: its own date, or reviewed + the site's review period (a date past
@@ -141,7 +145,7 @@ def link(content: Content, problems: list[Problem], steps: Steps | None = None) 
     for entry in content.drafts.get(kinds.DRUG.folder, {}).values():
         _link_drug_entry(entry, check, scratch, problems)
     _check_class_cycles(content, problems)
-    _name_drugs(graph)
+    _list_drugs(graph)
     return graph
 
 
@@ -175,15 +179,20 @@ def _link_drug(content: Content, glossary: set[str], slug: str) -> _Linked:
     return _Linked(problems, own, order)
 
 
-def _name_drugs(graph: SiteGraph) -> None:
+def _list_drugs(graph: SiteGraph) -> None:
     classes = graph.content.classes
     for slug, entry in graph.content.drugs.items():
         drug = entry.record
         treatment = classes[drug.treatment_class].record.name if drug.treatment_class in classes else ""
-        graph.names[slug] = DrugName(drug.generic_name, tuple(drug.brand_names), treatment)
+        graph.listings[slug] = Listing(
+            drug.generic_name, tuple(drug.brand_names), tuple(drug.also_called), treatment, drug.reviewed
+        )
+        audiences = tuple(a for a in AUDIENCES if (slug, a) in graph.uses)
+        if audiences:
+            graph.audiences[slug] = audiences
 
     def by_name(slugs) -> tuple[str, ...]:
-        return tuple(sorted(set(slugs), key=lambda s: (graph.names[s].generic.lower(), s)))
+        return tuple(sorted(set(slugs), key=lambda s: (graph.listings[s].generic.lower(), s)))
 
     for group, table in (("class", graph.class_drugs), ("condition", graph.condition_drugs)):
         for slug, by_audience in table.items():

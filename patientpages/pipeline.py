@@ -277,7 +277,14 @@ class Builder:
             for term_id in result.state.pages[page.output].terms:
                 used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
         last = [p for p in result.pages if p.kind == "glossary"]
-        self._render_some(result, outputs, last, digest(site_key, repr(used_by)), None, {"used_by": used_by}, progress)
+        # Keyed by the plain text of every "used on" link (a dataclass repr of thousands of links is slow).
+        uses = (
+            f"{term}\t{link.title}\t{link.url}\t{link.note}\t{link.kind}"
+            for term, links in used_by.items()
+            for link in links
+        )
+        glossary_key = digest(site_key, "\n".join(uses))
+        self._render_some(result, outputs, last, glossary_key, None, {"used_by": used_by}, progress)
         self._check_pages(result, outputs)
 
     def _render_some(

@@ -172,7 +172,7 @@ def refuse_collisions(pages: list[Page]) -> None:
 
 def _home(graph: SiteGraph) -> Page:
     c = graph.content
-    counts = {a.slug: sum(1 for s in c.drugs if graph.use(s, a)) for a in AUDIENCES}
+    counts = {a.slug: sum(1 for pages in graph.audiences.values() if a in pages) for a in AUDIENCES}
     view = HomeView(counts, _help_links(graph))
     return Page(kinds.HOME_URL, "home", "home.html", c.site.record.title, [], [c.site.doc.path], view)
 
@@ -209,12 +209,12 @@ def _audience_home(graph: SiteGraph, audience: Audience) -> Page:
 def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
     c = graph.content
     editions = kinds.handout_editions(c.site.record.handout_paper)
-    slugs = sorted({s for s in c.drugs if graph.use(s, audience)})
+    slugs = sorted(s for s, pages in graph.audiences.items() if audience in pages)
     items = tuple(
         HandoutItem(
             d.title,
             d.note,
-            c.drugs[slug].record.reviewed,
+            graph.listings[slug].reviewed,
             tuple(HandoutFile(e.label, kinds.handout_url(slug, audience, e)) for e in editions),
         )
         for slug, d in zip(slugs, _drug_links(graph, slugs, audience), strict=True)
@@ -290,13 +290,12 @@ def _class_list(graph: SiteGraph, kind: Kind) -> Page:
 def _a_to_z(graph: SiteGraph, kind: Kind) -> Page:
     """Every generic, brand and short name, each leading to the drug's pages."""
     rows = []
-    for slug, entry in graph.content.drugs.items():
-        drug = entry.record
+    for slug, drug in graph.listings.items():
         pages = tuple(Link(a.label, kind.page_url(slug, a)) for a in graph.audiences_of(slug))
-        treatment = graph.names[slug].treatment
-        rows.append(AZRow(drug.generic_name, "generic", None, pages, treatment))
-        rows += [AZRow(name, "brand", drug.generic_name, pages, treatment) for name in drug.brand_names]
-        rows += [AZRow(name, "short name", drug.generic_name, pages, treatment) for name in drug.also_called]
+        treatment = drug.treatment
+        rows.append(AZRow(drug.generic, "generic", None, pages, treatment))
+        rows += [AZRow(name, "brand", drug.generic, pages, treatment) for name in drug.brands]
+        rows += [AZRow(name, "short name", drug.generic, pages, treatment) for name in drug.also_called]
     rows.sort(key=lambda r: r.name.lower())
     letters: dict[str, list[AZRow]] = {}
     for row in rows:
@@ -333,8 +332,8 @@ def _drug_links(graph: SiteGraph, slugs: Iterable[str], audience: Audience) -> t
 
 
 def _drug_link(graph: SiteGraph, slug: str, audience: Audience) -> Link:
-    name = graph.names[slug]
-    return Link(name.generic, kinds.DRUG.page_url(slug, audience), ", ".join(name.brands), name.treatment)
+    listing = graph.listings[slug]
+    return Link(listing.generic, kinds.DRUG.page_url(slug, audience), ", ".join(listing.brands), listing.treatment)
 
 
 def _drug_pages(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
@@ -442,7 +441,7 @@ def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...
         graph.by_name.get(("class", cls, audience), ()),  # with the narrower kinds
         heapq.merge(
             *(graph.by_name.get(("condition", c, audience), ()) for c in use.use.conditions),
-            key=lambda s: (graph.names[s].generic.lower(), s),
+            key=lambda s: (graph.listings[s].generic.lower(), s),
         ),
     ]
     chosen: dict[str, None] = {slug: None}
