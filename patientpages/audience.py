@@ -18,7 +18,7 @@ _NOT_TO_ADULTS = re.compile(r"\byour\s+(child|children|baby)\b", re.IGNORECASE)
 _NOT_TO_PARENTS = re.compile(rf"\byour (?:own )?(?:{_BODY})\b|\byou (?:{_DOING})\b".replace(" ", r"\s+"), re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one value per audience, compared and hashed by identity (cheap)
 class Audience:
     slug: str  # as records spell it: `audiences: adult:`, `reported_in`, narrative file names
     folder: str  # public URL folder: adults/<drug>/
@@ -50,6 +50,10 @@ class Audience:
     def in_people(self) -> str:
         """A heading over what applies to this audience: "In adults", "In children"."""
         return f"In {self.people}"
+
+    def __reduce__(self) -> tuple:
+        # Unpickled (a build shared between processes) as the one value for its slug, so identity still holds.
+        return (_by_slug, (self.slug,))
 
     def __str__(self) -> str:
         return self.slug
@@ -87,3 +91,7 @@ CHILD = Audience(
 )
 AUDIENCES: tuple[Audience, ...] = (ADULT, CHILD)
 BY_SLUG: dict[str, Audience] = {a.slug: a for a in AUDIENCES}
+
+
+def _by_slug(slug: str) -> Audience:
+    return BY_SLUG[slug]

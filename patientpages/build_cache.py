@@ -81,7 +81,8 @@ class FileMemo:
             return parse(problems)  # symlinks and oddities get the full checks every time
         key = str(path)
         self.seen.add(key)
-        stamp = (os.path.realpath(path), info.st_mtime_ns, info.st_size, info.st_ino)
+        # The device and inode tell a file moved in under the same name (a folder swapped); cheaper than realpath.
+        stamp = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
         hit = self.entries.get(key)
         if hit and hit[0] == stamp and hit[2] == tag:
             return hit[3]
@@ -139,6 +140,11 @@ class BuildState:
         if not isinstance(state, cls) or state.version != VERSION:
             return cls()
         return state
+
+    @staticmethod
+    def discard(out: Path) -> None:
+        with contextlib.suppress(OSError):
+            (cache_folder(out) / "state.pickle").unlink()
 
     def save(self, out: Path) -> None:
         folder = cache_folder(out)

@@ -262,7 +262,7 @@ def _serve(paths: Paths, host: str, port: int, *, handouts: bool = True) -> int:
 
         # Only the default handout edition while editing: a save should show within seconds. `build` writes all.
         extras.append(functools.partial(write_handouts, default_only=True))
-    builder = Builder(paths, extras=extras)  # kept in memory: each save rebuilds only what changed
+    builder = Builder(paths, extras=extras, stays_loaded=True)  # kept in memory: a save rebuilds only what changed
 
     def rebuild(pages_ready: Callable[[], None], newer_save: Callable[[], bool]) -> list[str]:
         """Rebuild the pages, call `pages_ready` (the open page reloads), then make the handout PDFs, which
@@ -276,6 +276,7 @@ def _serve(paths: Paths, host: str, port: int, *, handouts: bool = True) -> int:
                 if newer_save():
                     return []
                 result = builder.build(cancelled=newer_save)
+            builder.save()
             _print_warnings(result)
             print(summary(result, dt.date.today()))
             return []

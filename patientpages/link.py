@@ -12,6 +12,7 @@ from . import kinds, model
 from .audience import AUDIENCES, Audience
 from .content import Content, Entry
 from .errors import Problem, problem_at
+from .tracking import Steps, Table
 
 TIERS = ("urgent", "serious", "common")
 # Markdown cross-links name a record by kind and slug: [CRS](side-effect:cytokine-release-syndrome). Every
@@ -54,23 +55,47 @@ class DrugUse:
         return self.drug.record
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What the site's lists show of a drug, apart from its record: a list page reads these, so editing what a
+    drug does or its side effects does not make every list be planned again."""
+
+    generic: str
+    brands: tuple[str, ...]
+    also_called: tuple[str, ...]
+    treatment: str  # the class's name, for a reader who knows only that
+    reviewed: dt.date
+
+
 @dataclass
 class SiteGraph:
+    """The content with every reference resolved. Its lookups are `Table`s, so a build step's reads of them are
+    recorded (tracking.py) and the step is redone only when what it read changed."""
+
     content: Content
-    uses: dict[tuple[str, Audience], DrugUse] = field(default_factory=dict)  # (drug, audience)
+    uses: dict[tuple[str, Audience], DrugUse] = field(default_factory=lambda: Table("uses"))  # (drug, audience)
     # effect, condition or class -> audience -> drugs that list it
-    effect_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
-    condition_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
-    class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=dict)
-    review_due: dict[str, dt.date] = field(default_factory=dict)  # drug slug -> date
+    effect_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=lambda: Table("effect_drugs"))
+    condition_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=lambda: Table("condition_drugs"))
+    class_drugs: dict[str, dict[Audience, list[str]]] = field(default_factory=lambda: Table("class_drugs"))
+    review_due: dict[str, dt.date] = field(default_factory=lambda: Table("review_due"))  # drug slug -> date
+    listings: dict[str, Listing] = field(default_factory=lambda: Table("listings"))  # drug slug -> how lists show it
+    audiences: dict[str, tuple[Audience, ...]] = field(default_factory=lambda: Table("audiences"))  # drug -> pages
+    # ("class" | "exact-class" | "condition", slug, audience) -> the drugs listed there, by name: a drug page
+    # picks its related medicines from the front of these without reading every drug of a big class.
+    by_name: dict[tuple[str, str, Audience], tuple[str, ...]] = field(default_factory=lambda: Table("by_name"))
     glossary_ids: dict[str, str] = field(default_factory=dict)  # cross-link slug -> anchor id on the glossary page
     term_ids: list[str] = field(default_factory=list)  # the anchor id of each glossary entry, in content order
+
+    def tables(self) -> dict[str, dict]:
+        """The graph's own lookups a build step may read, by name (the content has its own: Content.tables)."""
+        return {t.name: t for t in vars(self).values() if isinstance(t, Table)}
 
     def use(self, slug: str, audience: Audience) -> DrugUse | None:
         return self.uses.get((slug, audience))
 
     def audiences_of(self, slug: str) -> list[Audience]:
-        return [a for a in AUDIENCES if (slug, a) in self.uses]
+        return list(self.audiences.get(slug, ()))
 
     def due(self, record: model.Reviewed) -> dt.date:
         """When a record's next review is due: its own date, or reviewed + the site's review period (a date past
@@ -87,8 +112,9 @@ class SiteGraph:
         return chain
 
 
-def link(content: Content, problems: list[Problem]) -> SiteGraph:
-    """Resolve references, adding each one that points nowhere to `problems`."""
+def link(content: Content, problems: list[Problem], steps: Steps | None = None) -> SiteGraph:
+    """Resolve references, adding each one that points nowhere to `problems`. With `steps` from the last build,
+    a drug whose reads did not change is linked as it was then."""
     check = _Checker(content, problems)
     for kind in kinds.KINDS:
         if kind.narratives != "shared":
@@ -109,22 +135,84 @@ def link(content: Content, problems: list[Problem]) -> SiteGraph:
     graph.term_ids = glossary_ids(terms)
     for term, id_ in zip(terms, graph.term_ids, strict=True):
         graph.glossary_ids.setdefault(anchor(term), id_)
-    for entry in content.drugs.values():
-        _link_drug(entry, graph, check)
+    run = steps.run if steps else lambda _step, fn, *args: fn(*args)
+    for slug in dict.keys(content.drugs):
+        run((STAGE, slug), _link_drug, content, check.glossary, slug).add_to(graph, problems)
+    asked = {(STAGE, slug) for slug in dict.keys(content.drugs)}
+    if steps is not None:
+        steps.keep_only(STAGE, asked)
     scratch = SiteGraph(content)  # a draft drug is checked the same way, but adds nothing to the site
     for entry in content.drafts.get(kinds.DRUG.folder, {}).values():
-        _link_drug(entry, scratch, check)
+        _link_drug_entry(entry, check, scratch, problems)
     _check_class_cycles(content, problems)
+    _list_drugs(graph)
     return graph
 
 
-def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
+STAGE = "link"  # the linking steps (one a drug) among the build's steps
+
+
+@dataclass
+class _Linked:
+    """What linking one drug found: its problems, and what it adds to the graph, in the order it adds it."""
+
+    problems: list[Problem]
+    graph: SiteGraph
+    memberships: list[tuple[str, str, Audience]]  # (table, key, audience) the drug joins, in order
+
+    def add_to(self, graph: SiteGraph, problems: list[Problem]) -> None:
+        problems += self.problems
+        graph.uses.update(dict.items(self.graph.uses))
+        graph.review_due.update(dict.items(self.graph.review_due))
+        for table, key, audience in self.memberships:
+            drugs = getattr(graph, table).setdefault(key, {}).setdefault(audience, [])
+            drugs.extend(getattr(self.graph, table)[key][audience])
+
+
+def _link_drug(content: Content, glossary: set[str], slug: str) -> _Linked:
+    """One drug's references resolved on a graph of its own, so a rebuild redoes only the drugs whose reads
+    changed (the drug's record, and the classes, conditions, side effects and sources it names)."""
+    problems: list[Problem] = []
+    own = SiteGraph(content)
+    order: list[tuple[str, str, Audience]] = []
+    _link_drug_entry(content.drugs[slug], _Checker(content, problems, glossary), own, problems, order)
+    return _Linked(problems, own, order)
+
+
+def _list_drugs(graph: SiteGraph) -> None:
+    classes = graph.content.classes
+    for slug, entry in graph.content.drugs.items():
+        drug = entry.record
+        treatment = classes[drug.treatment_class].record.name if drug.treatment_class in classes else ""
+        graph.listings[slug] = Listing(
+            drug.generic_name, tuple(drug.brand_names), tuple(drug.also_called), treatment, drug.reviewed
+        )
+        audiences = tuple(a for a in AUDIENCES if (slug, a) in graph.uses)
+        if audiences:
+            graph.audiences[slug] = audiences
+
+    def by_name(slugs) -> tuple[str, ...]:
+        return tuple(sorted(set(slugs), key=lambda s: (graph.listings[s].generic.lower(), s)))
+
+    for group, table in (("class", graph.class_drugs), ("condition", graph.condition_drugs)):
+        for slug, by_audience in table.items():
+            for audience, drugs in by_audience.items():
+                graph.by_name[group, slug, audience] = by_name(drugs)
+                if group == "class":
+                    exact = [d for d in drugs if graph.content.drugs[d].record.treatment_class == slug]
+                    graph.by_name["exact-class", slug, audience] = by_name(exact)
+
+
+def _link_drug_entry(
+    entry: Entry, check: _Checker, graph: SiteGraph, problems: list[Problem], order: list | None = None
+) -> None:
+    order = [] if order is None else order
     drug: model.Drug = entry.record
     check.ref(entry, kinds.TREATMENT_CLASS.folder, drug.treatment_class, ("class",))
     check.sources(entry, drug.sources, ("sources",))
     audiences = [a for a in AUDIENCES if getattr(drug.audiences, a.slug)]
     if not audiences:
-        check.problems.append(
+        problems.append(
             entry.doc.problem(("audiences",), "no audience: add 'adult:' and/or 'child:' under 'audiences'")
         )
     check.narratives(entry, allowed=tuple(a.slug for a in audiences))
@@ -135,7 +223,7 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
         base = ("audiences", audience.slug)
         for i, slug in enumerate(use.conditions):
             if check.ref(entry, kinds.CONDITION.folder, slug, base + ("conditions", i)):
-                graph.condition_drugs.setdefault(slug, {}).setdefault(audience, []).append(entry.slug)
+                _join(graph, order, "condition_drugs", slug, audience, entry.slug)
         for i, study in enumerate(use.studies):
             check.ref(entry, SOURCES, study.source, base + ("studies", i, "source"))
         check.tiers(entry, use.side_effects, base + ("side_effects",), also=drug.side_effects)
@@ -143,9 +231,9 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
         for tier in tiers.values():
             for item in tier:
                 if item.slug in graph.content.side_effects:
-                    graph.effect_drugs.setdefault(item.slug, {}).setdefault(audience, []).append(entry.slug)
+                    _join(graph, order, "effect_drugs", item.slug, audience, entry.slug)
         for cls in graph.class_chain(drug.treatment_class):
-            graph.class_drugs.setdefault(cls, {}).setdefault(audience, []).append(entry.slug)
+            _join(graph, order, "class_drugs", cls, audience, entry.slug)
         narrative = entry.narratives.get(audience.slug)
         graph.uses[(entry.slug, audience)] = DrugUse(
             entry,
@@ -156,6 +244,14 @@ def _link_drug(entry: Entry, graph: SiteGraph, check: _Checker) -> None:
             narrative.text if narrative else None,
             use.side_effects.serious_title or drug.side_effects.serious_title,
         )
+
+
+def _join(graph: SiteGraph, order: list, table: str, key: str, audience: Audience, drug: str) -> None:
+    """The drug is listed under `key` (a condition, side effect or class) for `audience`."""
+    by_audience = getattr(graph, table).setdefault(key, {})
+    if audience not in by_audience:
+        order.append((table, key, audience))
+    by_audience.setdefault(audience, []).append(drug)
 
 
 def _check_changes(entry: Entry, problems: list[Problem]) -> None:
@@ -216,13 +312,13 @@ def _check_class_cycles(content: Content, problems: list[Problem]) -> None:
 
 
 class _Checker:
-    def __init__(self, content: Content, problems: list[Problem]):
+    def __init__(self, content: Content, problems: list[Problem], glossary: set[str] | None = None):
         self.content = content
         self.problems = problems
         self.targets: dict[str, dict[str, Entry]] = {k.folder: content.of_kind(k) for k in kinds.KINDS}
         self.targets[SOURCES] = content.sources
         # Once, not per narrative: with hundreds of narratives this set was most of the link stage's time.
-        self.glossary = {anchor(g.record.term) for g in content.glossary}
+        self.glossary = {anchor(g.record.term) for g in content.glossary} if glossary is None else glossary
 
     def ref(self, entry: Entry, kind: str, slug: str, key_path: tuple) -> bool:
         known = self.targets[kind]

@@ -63,6 +63,7 @@ class SiteOutputs:
 
     def __init__(self, out: Path, previous: dict[str, Output] | None):
         self.out = out.resolve()
+        self.out_text = str(self.out)
         self.previous = previous
         self.changed: dict[str, bytes] = {}
         self.present: dict[str, Output] = {}
@@ -76,7 +77,7 @@ class SiteOutputs:
         if self.previous is None or relative not in self.previous:
             return False
         try:
-            info = os.stat(self.out / relative)
+            info = os.stat(os.path.join(self.out_text, relative))  # called for every page: no Path objects
         except OSError:
             return False
         known = self.previous[relative]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from .rules import content_warnings
 from .site_files import NAMES as SITE_FILE_NAMES
 from .site_files import site_files
 from .terms import TermLinker, glossary_linker
+from .tracking import Steps
 from .views import Link
 from .write import output_lock, refuse_unsafe_output
 
@@ -92,16 +94,24 @@ Progress = Callable[[str], None]
 Extra = Callable[[BuildResult, SiteOutputs, Paths, Progress], list[str]]
 
 
-def load_site(paths: Paths, memo: FileMemo | None = None) -> tuple[SiteGraph, list[Page]]:
-    """Load, validate and link everything; raise with every problem found before any page is planned."""
+def load_site(paths: Paths, memo: FileMemo | None = None, steps: Steps | None = None) -> tuple[SiteGraph, list[Page]]:
+    """Load, validate and link everything; raise with every problem found before any page is planned. With
+    `steps` from the last build, only the pages whose reads changed are planned again."""
     problems: list[Problem] = []
     access = Access.of(paths.content, paths.templates, paths.static)
     for folder in (paths.templates, paths.static):
         problems += links_outside(folder, access)
-    graph = link(read_content(paths.content, problems, (paths.templates, paths.static), memo), problems)
+    content = read_content(paths.content, problems, (paths.templates, paths.static), memo)
+    if steps is not None:
+        # The site settings and the glossary reach every step (review dates, term ids): a change to them redoes
+        # them all.
+        steps.refresh(content.tables(), whole=(content.site, content.glossary))
+    graph = link(content, problems, steps)
     if problems:
         raise BuildFailed(problems)
-    return graph, plan(graph)
+    if steps is not None:
+        steps.refresh(graph.tables())
+    return graph, plan(graph, steps)
 
 
 def build(
@@ -132,7 +142,8 @@ class Builder:
         stays_loaded: bool = False,
     ):
         """`stays_loaded`: the Builder will be asked again and again (the dev server), so it notes the input
-        files before each build and answers a save that changed nothing at once."""
+        files before each build and answers a save that changed nothing at once, and it keeps the cache on disk
+        only when told to (`save`), after the page the editor waits for is written."""
         self.paths = paths
         self.extras = list(extras)
         self.cached = cached
@@ -142,6 +153,8 @@ class Builder:
         self.env = environment(paths.templates)  # kept: templates are compiled once, and again when they change
         self.inputs = InputFiles((paths.content, paths.templates, paths.static))
         self.stays_loaded = stays_loaded
+        self.unsaved = False  # a build whose state is not in the cache yet (see `save`)
+        self.steps = Steps()  # each page's planning and what it read, so a rebuild replans only what changed
         self.last: tuple[BuildResult, dict[str, tuple[tuple, str]], bool] | None = None  # result, inputs, extras
 
     def build(
@@ -155,6 +168,10 @@ class Builder:
         """Build, or rebuild what changed. With `extras` False the extras (handout PDFs) are left as the last
         build made them: the dev server shows the pages first and makes the PDFs in a second build, which
         stops (BuildCancelled, nothing written) when `cancelled()` says a newer save came in."""
+        with _no_collector_pauses(self.stays_loaded):
+            return self._build(write, extras, progress, cancelled)
+
+    def _build(self, write: bool, extras: bool, progress: Progress, cancelled: Callable[[], bool]) -> BuildResult:
         started = time.perf_counter()
         paths = self.paths
         if write:
@@ -168,14 +185,14 @@ class Builder:
         inputs = self.inputs.record() if self.stays_loaded else {}
         memo = previous.files if self.cached else None
         try:
-            graph, pages = load_site(paths, memo)
+            graph, pages = load_site(paths, memo, self.steps)
         finally:
             if memo is not None:
                 memo.forget_unseen()
-        progress(f"checked {len(graph.content.files())} content files; planned {len(pages)} pages")
+        progress(f"checked {graph.content.file_count()} content files; planned {len(pages)} pages")
         if not write:
             result = BuildResult(graph, pages, previous=BuildState())
-            result.warnings = content_warnings(graph)
+            result.warnings = content_warnings(graph, self.steps)
             self._render(result, None, progress)
             result.seconds = time.perf_counter() - started
             return result
@@ -187,7 +204,7 @@ class Builder:
             result.state = BuildState(files=previous.files)
             result.env = self.env
             result.cancelled = cancelled
-            result.warnings = content_warnings(graph)
+            result.warnings = content_warnings(graph, self.steps)
             self._render(result, outputs, progress)
             self._put_static(outputs)
             self._put_site_files(result, outputs)
@@ -203,15 +220,27 @@ class Builder:
             result.state.extra_outputs = list(result.extra_outputs)
             result.files_written = len(outputs.changed)
             result.removed = sum(1 for p in outputs.removed if p in result.previous.pages)
+            if self.cached and self.stays_loaded:
+                # Saved later (`save`), once the editor's page is on screen: until then no cache describes
+                # site/, so a server killed meanwhile leaves the next build a full one, never a wrong one.
+                BuildState.discard(paths.out)
             result.state.outputs = outputs.commit()
         result.state.version = VERSION
         self.state = result.state
         if self.cached:
-            self.state.save(paths.out)
+            self.unsaved = True
+            if not self.stays_loaded:
+                self.save()
         if self.stays_loaded:
             self.last = (result, inputs, extras or not self.extras)
         result.seconds = time.perf_counter() - started
         return result
+
+    def save(self) -> None:
+        """Keep what the last build recorded in the cache beside site/, for the next command-line build."""
+        if self.unsaved:
+            self.state.save(self.paths.out)
+            self.unsaved = False
 
     def _unchanged_since_last(self, extras: bool) -> BuildResult | None:
         """When not one input file (content, templates, static) changed since the last good build of this
@@ -248,7 +277,14 @@ class Builder:
             for term_id in result.state.pages[page.output].terms:
                 used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
         last = [p for p in result.pages if p.kind == "glossary"]
-        self._render_some(result, outputs, last, digest(site_key, repr(used_by)), None, {"used_by": used_by}, progress)
+        # Keyed by the plain text of every "used on" link (a dataclass repr of thousands of links is slow).
+        uses = (
+            f"{term}\t{link.title}\t{link.url}\t{link.note}\t{link.kind}"
+            for term, links in used_by.items()
+            for link in links
+        )
+        glossary_key = digest(site_key, "\n".join(uses))
+        self._render_some(result, outputs, last, glossary_key, None, {"used_by": used_by}, progress)
         self._check_pages(result, outputs)
 
     def _render_some(
@@ -262,7 +298,7 @@ class Builder:
         progress: Progress,
     ) -> None:
         graph, templates = result.graph, result.templates
-        keys = {page.output: digest(site_key, repr(page)) for page in pages}
+        keys = {page.output: digest(site_key, page.plan_digest) for page in pages}
         stale = []
         for page in pages:
             before = result.previous.pages.get(page.output)
@@ -316,6 +352,25 @@ class Builder:
             outputs.put(name, text)
 
 
+@contextlib.contextmanager
+def _no_collector_pauses(stays_loaded: bool) -> Iterator[None]:
+    """Python's cycle collector, left on, walks every object the loaded site holds (hundreds of megabytes with
+    a thousand drugs) several times a build: half a second of a one-page rebuild. A build makes few cycles and
+    frees the rest as it goes, so the collector waits until the build is over. A Builder that stays loaded then
+    collects what this build made and freezes the rest (gc.freeze), so later collections skip the loaded site;
+    frozen objects are still freed when nothing refers to them."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            if stays_loaded:
+                gc.collect(0)  # the collector was off, so everything this build made is in the youngest generation
+                gc.freeze()
+            gc.enable()
+
+
 class InputFiles:
     """The size, time and content digest of every file under the input folders, to tell a save that changed
     nothing (an editor's save of the same bytes) from one that changed something."""
@@ -323,6 +378,7 @@ class InputFiles:
     def __init__(self, folders: tuple[Path, ...]):
         self.folders = folders
         self.files: dict[str, tuple[tuple, str]] = {}  # path -> stamp, sha256 of the bytes, as last recorded
+        self.walked: dict[str, tuple] | None = None  # the stamps `unchanged` found, for `record` to use
 
     def _walk(self) -> dict[str, tuple]:
         stamps = {}
@@ -345,13 +401,15 @@ class InputFiles:
             return ""
 
     def record(self) -> dict[str, tuple[tuple, str]]:
-        """The files now (taken before a build reads them, so a save during the build is seen afterwards)."""
-        self.files = {path: (stamp, self._sha(path, stamp)) for path, stamp in self._walk().items()}
+        """The files now (taken before a build reads them, so a save during the build is seen afterwards); the
+        look `unchanged` just took, if it took one."""
+        stamps, self.walked = self.walked or self._walk(), None
+        self.files = {path: (stamp, self._sha(path, stamp)) for path, stamp in stamps.items()}
         return self.files
 
     def unchanged(self, before: dict[str, tuple[tuple, str]]) -> bool:
         """No file added, removed, or with other bytes than in `before`."""
-        stamps = self._walk()
+        stamps = self.walked = self._walk()
         if stamps.keys() != before.keys():
             return False
         for path, stamp in stamps.items():

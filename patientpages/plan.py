@@ -7,19 +7,24 @@ templates and labels come from the registry (kinds.py); what a page shows is a t
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import heapq
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from . import kinds, model, pictures
 from .audience import AUDIENCES, BY_SLUG, Audience
+from .build_cache import digest
 from .content import Entry
 from .errors import BuildFailed, problem_at
 from .kinds import Kind
 from .link import TIERS, SiteGraph
 from .model import voiced, voices
 from .pictures import Drawing
+from .tracking import Steps
 from .views import (
     ArticleView,
     AudienceHomeView,
@@ -81,6 +86,12 @@ class Page:
     review: Review | None = None  # record pages only
     description: str = ""  # from the record's own words; the site's description where empty
 
+    @functools.cached_property
+    def plan_digest(self) -> str:
+        """Of everything planned for the page: equal digests mean the page would render the same, given the same
+        templates. Kept on the page, which a rebuild reuses while its reads are unchanged."""
+        return digest(repr(self))
+
     @property
     def output(self) -> str:
         """Path inside site/: a folder URL is written as its index.html."""
@@ -100,24 +111,39 @@ def tier_title(tier: str, audience: Audience, serious_title: str | None = None) 
     return "Common side effects"
 
 
-def plan(graph: SiteGraph) -> list[Page]:
+def plan(graph: SiteGraph, steps: Steps | None = None) -> list[Page]:
+    """Every page, in a fixed order. With `steps` from the last build (refreshed to this build's tables), a page
+    whose planning read nothing that changed is the very page planned then (tracking.py)."""
     c = graph.content
-    pages = [_home(graph)]
+    asked: set[tuple] = set()
+
+    def run(step: tuple, planner: Callable[..., T], *args: object) -> T:
+        asked.add((STAGE, *step))
+        return steps.run((STAGE, *step), planner, graph, *args) if steps else planner(graph, *args)
+
+    pages = [run(("home",), _home)]
     for audience in AUDIENCES:
-        pages.append(_audience_home(graph, audience))
-        pages.append(_handout_index(graph, audience))
+        pages.append(run(("audience-home", audience.slug), _audience_home, audience))
+        pages.append(run(("handout-index", audience.slug), _handout_index, audience))
     for kind in kinds.KINDS:
-        if c.of_kind(kind) or kind is kinds.DRUG:  # the A–Z stays at its address even while empty
-            pages.append(INDEXES.get(kind.name, _record_list)(graph, kind))
+        records = sorted(dict.keys(c.of_kind(kind)))
+        if records or kind is kinds.DRUG:  # the A–Z stays at its address even while empty
+            pages.append(run(("index", kind.name), INDEXES.get(kind.name, _record_list), kind))
         page_of = PLANNERS.get(kind.name, _article_page)
-        for slug in sorted(c.of_kind(kind)):
-            pages += page_of(graph, kind, slug)
-    pages.append(_glossary(graph))
+        for slug in records:
+            pages += run(("record", kind.name, slug), page_of, kind, slug)
+    pages.append(run(("glossary",), _glossary))
+    if steps is not None:
+        steps.keep_only(STAGE, asked)
     pages.append(_updates(graph, pages))
     site = [c.site.doc.path]
     pages.append(Page(kinds.NOT_FOUND_URL, "not-found", "not_found.html", "Page not found", [HOME], site, EmptyView()))
     refuse_collisions(pages)
     return pages
+
+
+STAGE = "plan"  # the planning steps among the build's steps
+T = TypeVar("T")
 
 
 def refuse_collisions(pages: list[Page]) -> None:
@@ -146,7 +172,7 @@ def refuse_collisions(pages: list[Page]) -> None:
 
 def _home(graph: SiteGraph) -> Page:
     c = graph.content
-    counts = {a.slug: sum(1 for s in c.drugs if graph.use(s, a)) for a in AUDIENCES}
+    counts = {a.slug: sum(1 for pages in graph.audiences.values() if a in pages) for a in AUDIENCES}
     view = HomeView(counts, _help_links(graph))
     return Page(kinds.HOME_URL, "home", "home.html", c.site.record.title, [], [c.site.doc.path], view)
 
@@ -183,12 +209,12 @@ def _audience_home(graph: SiteGraph, audience: Audience) -> Page:
 def _handout_index(graph: SiteGraph, audience: Audience) -> Page:
     c = graph.content
     editions = kinds.handout_editions(c.site.record.handout_paper)
-    slugs = sorted({s for s in c.drugs if graph.use(s, audience)})
+    slugs = sorted(s for s, pages in graph.audiences.items() if audience in pages)
     items = tuple(
         HandoutItem(
             d.title,
             d.note,
-            c.drugs[slug].record.reviewed,
+            graph.listings[slug].reviewed,
             tuple(HandoutFile(e.label, kinds.handout_url(slug, audience, e)) for e in editions),
         )
         for slug, d in zip(slugs, _drug_links(graph, slugs, audience), strict=True)
@@ -264,13 +290,12 @@ def _class_list(graph: SiteGraph, kind: Kind) -> Page:
 def _a_to_z(graph: SiteGraph, kind: Kind) -> Page:
     """Every generic, brand and short name, each leading to the drug's pages."""
     rows = []
-    for slug, entry in graph.content.drugs.items():
-        drug = entry.record
+    for slug, drug in graph.listings.items():
         pages = tuple(Link(a.label, kind.page_url(slug, a)) for a in graph.audiences_of(slug))
-        treatment = _treatment_name(graph, drug)
-        rows.append(AZRow(drug.generic_name, "generic", None, pages, treatment))
-        rows += [AZRow(name, "brand", drug.generic_name, pages, treatment) for name in drug.brand_names]
-        rows += [AZRow(name, "short name", drug.generic_name, pages, treatment) for name in drug.also_called]
+        treatment = drug.treatment
+        rows.append(AZRow(drug.generic, "generic", None, pages, treatment))
+        rows += [AZRow(name, "brand", drug.generic, pages, treatment) for name in drug.brands]
+        rows += [AZRow(name, "short name", drug.generic, pages, treatment) for name in drug.also_called]
     rows.sort(key=lambda r: r.name.lower())
     letters: dict[str, list[AZRow]] = {}
     for row in rows:
@@ -303,17 +328,12 @@ def _record_crumbs(kind: Kind) -> list[Link]:
 
 
 def _drug_links(graph: SiteGraph, slugs: Iterable[str], audience: Audience) -> tuple[Link, ...]:
-    out = []
-    for slug in sorted(set(slugs)):
-        drug = graph.content.drugs[slug].record
-        treatment = _treatment_name(graph, drug)
-        out.append(Link(drug.generic_name, kinds.DRUG.page_url(slug, audience), ", ".join(drug.brand_names), treatment))
-    return tuple(out)
+    return tuple(_drug_link(graph, slug, audience) for slug in sorted(set(slugs)))
 
 
-def _treatment_name(graph: SiteGraph, drug: model.Drug) -> str:
-    cls = graph.content.classes.get(drug.treatment_class)
-    return cls.record.name if cls else ""
+def _drug_link(graph: SiteGraph, slug: str, audience: Audience) -> Link:
+    listing = graph.listings[slug]
+    return Link(listing.generic, kinds.DRUG.page_url(slug, audience), ", ".join(listing.brands), listing.treatment)
 
 
 def _drug_pages(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:
@@ -411,21 +431,26 @@ def _call_now(tiers: list[Tier]) -> tuple[SignGroup, ...]:
 def _related(graph: SiteGraph, slug: str, audience: Audience) -> tuple[Link, ...]:
     """Up to RELATED_LIMIT drugs for the same audience, closest first: the same class, a narrower kind of it,
     then the same condition, each by name. A page stays small however many drugs the site holds; the class
-    and condition pages, linked beside the list, list them all."""
-    drugs = graph.content.drugs
-    drug = drugs[slug].record
+    and condition pages, linked beside the list, list them all. Taken from the front of lists already sorted
+    by name, so a page reads only the drugs it shows."""
     use = graph.use(slug, audience)
     assert use is not None
-    same_class = set(graph.class_drugs.get(drug.treatment_class, {}).get(audience, []))  # and narrower kinds
-    same_condition = {d for cond in use.use.conditions for d in graph.condition_drugs.get(cond, {}).get(audience, [])}
-    candidates = sorted((same_class | same_condition) - {slug})
-    links = dict(zip(candidates, _drug_links(graph, candidates, audience), strict=True))
-
-    def closeness(other: str) -> tuple:
-        exact = drugs[other].record.treatment_class == drug.treatment_class
-        return (0 if exact else 1 if other in same_class else 2, links[other].title.lower(), other)
-
-    return tuple(links[other] for other in sorted(candidates, key=closeness)[:RELATED_LIMIT])
+    cls = use.record.treatment_class
+    groups = [
+        graph.by_name.get(("exact-class", cls, audience), ()),
+        graph.by_name.get(("class", cls, audience), ()),  # with the narrower kinds
+        heapq.merge(
+            *(graph.by_name.get(("condition", c, audience), ()) for c in use.use.conditions),
+            key=lambda s: (graph.listings[s].generic.lower(), s),
+        ),
+    ]
+    chosen: dict[str, None] = {slug: None}
+    for group in groups:
+        for other in group:
+            if len(chosen) > RELATED_LIMIT:
+                break
+            chosen.setdefault(other)
+    return tuple(_drug_link(graph, other, audience) for other in list(chosen)[1:])
 
 
 def _side_effect_page(graph: SiteGraph, kind: Kind, slug: str) -> list[Page]:

@@ -110,6 +110,37 @@ def remove_drug(p: Project):
         (p.content / f"drugs/{p.added.pop(0)}.yaml").unlink()
 
 
+def rename_betanib(p: Project):
+    """Its name is shown in other pages' lists (related medicines, the class and condition pages, the A–Z)."""
+    p.n += 1
+    _set_line(p.content / "drugs/betanib.yaml", "generic_name", f"Aabetanib{p.n}")
+
+
+def move_betanib_to_another_class(p: Project):
+    path = p.content / "drugs/betanib.yaml"
+    text = path.read_text(encoding="utf-8")
+    now = "test-pill" if "class: test-antibody" in text else "test-antibody"
+    _set_line(path, "class", now)
+
+
+def rename_a_class(p: Project):
+    """A class's name is how every list names the kind of treatment of its drugs."""
+    p.n += 1
+    _set_line(p.content / "classes/test-pill.yaml", "name", f"Test pills {p.n}")
+
+
+def edit_a_source(p: Project):
+    p.n += 1
+    _replace(p.content / "sources.yaml", "  title: Document One", f"  title: Document One, part {p.n}")
+
+
+def list_rash_for_betanib(p: Project):
+    """A new side effect for a drug: the side effect's page now lists it."""
+    path = p.content / "drugs/betanib.yaml"
+    if "[headache, rash]" not in path.read_text(encoding="utf-8"):
+        _replace(path, "common: [headache]", "common: [headache, rash]")
+
+
 def touch_unchanged(p: Project):
     path = p.content / "drugs/betanib.yaml"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000))
@@ -145,6 +176,11 @@ STEPS = [
     move_betanib_to_children,
     add_drug,
     remove_drug,
+    rename_betanib,
+    move_betanib_to_another_class,
+    rename_a_class,
+    edit_a_source,
+    list_rash_for_betanib,
     touch_unchanged,
     break_reference,
     break_template,
@@ -192,6 +228,7 @@ def test_a_rebuild_after_any_edits_equals_a_clean_build(tmp_path_factory, steps)
     builder.build()
     for step, restart in steps:
         if restart:  # as a new command-line run: the cache is read back from disk
+            builder.save()
             builder = Builder(p.paths, stays_loaded=True)
         _apply_and_compare(p, builder, step, tmp, f"after {[s.__name__ for s, _ in steps]}")
 
