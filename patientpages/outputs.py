@@ -1,7 +1,7 @@
 """The files of the finished site, committed together only once the whole build succeeded.
 
 A build `put`s every file the site is to hold (or `keep`s one it knows is unchanged on disk). A full build writes
-them all into a staging folder that replaces site/ whole (write.staged). A rebuild stages only the files whose
+them all into a staging folder that replaces site/ whole (write.swap_in). A rebuild stages only the files whose
 bytes changed, writes a journal naming them and the files to remove, and then moves them in; if that is
 interrupted, the next build finishes the journal first, so site/ is always one whole build or the next.
 """
@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 from .build_cache import Output
-from .write import staged, write_file
+from .write import MARKER, MARKER_TEXT, swap_in, write_file
 
 
 def _journal(out: Path) -> Path:
@@ -25,6 +25,10 @@ def _journal(out: Path) -> Path:
 
 def _staging(out: Path) -> Path:
     return out.with_name(f".{out.name}.changes")
+
+
+def _full_staging(out: Path) -> Path:
+    return out.with_name(f".{out.name}.staging")
 
 
 def finish_interrupted_commit(out: Path) -> None:
@@ -59,18 +63,28 @@ def _apply(out: Path, staging: Path, changed: list[str], removed: list[str]) -> 
 
 class SiteOutputs:
     """Collects the site's files. With `previous` (what the last good build wrote, as the cache recorded it)
-    only changed files are written; without it, the whole site is."""
+    only changed files are written; without it, the whole site is. Each file is written to a staging folder as it
+    is put, so a build never holds the whole site in memory; nothing reaches site/ before `commit`."""
 
     def __init__(self, out: Path, previous: dict[str, Output] | None):
         self.out = out.resolve()
         self.out_text = str(self.out)
         self.previous = previous
-        self.changed: dict[str, bytes] = {}
+        self.changed: dict[str, str] = {}  # path -> sha256 of the bytes staged for it
         self.present: dict[str, Output] = {}
+        self._staging: Path | None = None  # made at the first file put
 
     @property
     def incremental(self) -> bool:
         return self.previous is not None
+
+    def _stage(self) -> Path:
+        if self._staging is None:
+            folder = _staging(self.out) if self.previous is not None else _full_staging(self.out)
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            self._staging = folder
+        return self._staging
 
     def intact(self, relative: str) -> bool:
         """The file is in site/ exactly as the last good build wrote it (nobody changed or removed it)."""
@@ -87,9 +101,11 @@ class SiteOutputs:
         raw = data.encode("utf-8") if isinstance(data, str) else data
         sha = hashlib.sha256(raw).hexdigest()
         if self.intact(relative) and self.previous and self.previous[relative].sha == sha:
+            self.changed.pop(relative, None)
             self.present[relative] = self.previous[relative]
             return
-        self.changed[relative] = raw
+        write_file(self._stage(), relative, raw)
+        self.changed[relative] = sha
         self.present[relative] = Output(sha, len(raw), 0)
 
     def keep(self, relative: str) -> None:
@@ -99,26 +115,29 @@ class SiteOutputs:
 
     def read(self, relative: str) -> bytes:
         if relative in self.changed:
-            return self.changed[relative]
+            return (self._stage() / relative).read_bytes()
         return (self.out / relative).read_bytes()
 
     @property
     def removed(self) -> list[str]:
         return sorted(set(self.previous or ()) - set(self.present))
 
+    def discard(self) -> None:
+        """Drop what was staged: the build stopped."""
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
     def commit(self) -> dict[str, Output]:
-        """Write the changes into site/ together; return what site/ now holds, for the cache."""
+        """Move the changes into site/ together; return what site/ now holds, for the cache."""
         if self.previous is None:
-            with staged(self.out) as staging:
-                for relative, raw in self.changed.items():
-                    write_file(staging, relative, raw)
-                written = {r: os.stat(staging / r) for r in self.changed}
-        elif self.changed or self.removed:
-            staging, journal = _staging(self.out), _journal(self.out)
-            shutil.rmtree(staging, ignore_errors=True)
-            for relative, raw in self.changed.items():
-                write_file(staging, relative, raw)
+            staging = self._stage()
+            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             written = {r: os.stat(staging / r) for r in self.changed}  # os.replace keeps size and time
+            swap_in(staging, self.out)
+        elif self.changed or self.removed:
+            staging, journal = self._stage(), _journal(self.out)
+            written = {r: os.stat(staging / r) for r in self.changed}
             tmp = journal.with_suffix(".tmp")
             tmp.write_text(json.dumps({"changed": sorted(self.changed), "removed": self.removed}), encoding="utf-8")
             os.replace(tmp, journal)  # from here on the build counts as done
@@ -126,7 +145,9 @@ class SiteOutputs:
             journal.unlink()
             shutil.rmtree(staging, ignore_errors=True)
         else:
+            self.discard()
             written = {}
+        self._staging = None
         for relative, info in written.items():
             self.present[relative] = Output(self.present[relative].sha, info.st_size, info.st_mtime_ns)
         return dict(self.present)

@@ -200,31 +200,35 @@ class Builder:
             finish_interrupted_commit(paths.out)
             usable = previous.outputs if previous.outputs and paths.out.is_dir() else None
             outputs = SiteOutputs(paths.out, usable)
-            result = BuildResult(graph, pages, previous=previous if usable is not None else BuildState())
-            result.state = BuildState(files=previous.files)
-            result.env = self.env
-            result.cancelled = cancelled
-            result.warnings = content_warnings(graph, self.steps)
-            self._render(result, outputs, progress)
-            self._put_static(outputs)
-            self._put_site_files(result, outputs)
-            if extras:
-                for extra in self.extras:
-                    result.extra_outputs += extra(result, outputs, paths, progress)
-            else:
-                result.extra_outputs = [p for p in result.previous.extra_outputs if outputs.intact(p)]
-                for path in result.extra_outputs:
-                    outputs.keep(path)
-                result.state.handouts = dict(result.previous.handouts)
-                result.state.extra_keys = dict(result.previous.extra_keys)
-            result.state.extra_outputs = list(result.extra_outputs)
-            result.files_written = len(outputs.changed)
-            result.removed = sum(1 for p in outputs.removed if p in result.previous.pages)
-            if self.cached and self.stays_loaded:
-                # Saved later (`save`), once the editor's page is on screen: until then no cache describes
-                # site/, so a server killed meanwhile leaves the next build a full one, never a wrong one.
-                BuildState.discard(paths.out)
-            result.state.outputs = outputs.commit()
+            try:  # files are staged as they are made; a build that stops leaves none of them behind
+                result = BuildResult(graph, pages, previous=previous if usable is not None else BuildState())
+                result.state = BuildState(files=previous.files)
+                result.env = self.env
+                result.cancelled = cancelled
+                result.warnings = content_warnings(graph, self.steps)
+                self._render(result, outputs, progress)
+                self._put_static(outputs)
+                self._put_site_files(result, outputs)
+                if extras:
+                    for extra in self.extras:
+                        result.extra_outputs += extra(result, outputs, paths, progress)
+                else:
+                    result.extra_outputs = [p for p in result.previous.extra_outputs if outputs.intact(p)]
+                    for path in result.extra_outputs:
+                        outputs.keep(path)
+                    result.state.handouts = dict(result.previous.handouts)
+                    result.state.extra_keys = dict(result.previous.extra_keys)
+                result.state.extra_outputs = list(result.extra_outputs)
+                result.files_written = len(outputs.changed)
+                result.removed = sum(1 for p in outputs.removed if p in result.previous.pages)
+                if self.cached and self.stays_loaded:
+                    # Saved later (`save`), once the editor's page is on screen: until then no cache describes
+                    # site/, so a server killed meanwhile leaves the next build a full one, never a wrong one.
+                    BuildState.discard(paths.out)
+                result.state.outputs = outputs.commit()
+            except BaseException:
+                outputs.discard()
+                raise
         result.state.version = VERSION
         self.state = result.state
         if self.cached:
@@ -267,6 +271,7 @@ class Builder:
         its entries list the pages that use each term, which every page recorded when it was rendered."""
         paths, graph = self.paths, result.graph
         result.templates = _template_digests(paths.templates)
+        _compile_templates(self.env)
         # Every page reads the site settings, and the glossary (its terms are linked where first used).
         site_key = digest(repr(graph.content.site.record), repr([g.record for g in graph.content.glossary]))
         linker = glossary_linker(graph)
@@ -431,6 +436,17 @@ def _unchanged(
     except (KeyError, IndexError):  # a cross-link target that is gone: render, and let that report it
         return False
     return outputs.intact(page.output)
+
+
+def _compile_templates(env: jinja2.Environment) -> None:
+    """Compile every HTML template here, before rendering forks its workers: each worker then starts with them
+    compiled, and so does the next rebuild in this process (a loaded Builder's first one-page rebuild otherwise
+    spent 0.2 s compiling what the workers had compiled for themselves). Jinja keeps them, checking each file's
+    time, so this costs little after the first build. A template with a mistake is left for rendering to report
+    with its page."""
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
 
 
 def _template_digests(templates: Path) -> dict[str, str]:

@@ -76,23 +76,8 @@ def output_lock(out: Path, wait: float | None = None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@contextmanager
-def staged(out: Path) -> Iterator[Path]:
-    """Yield an empty staging folder; on normal exit it replaces `out`, on error it is removed."""
-    out = out.resolve()
-    staging = out.with_name(f".{out.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap(staging, out)
-
-
-def _swap(staging: Path, out: Path) -> None:
+def swap_in(staging: Path, out: Path) -> None:
+    """Replace `out` whole with the finished `staging` folder; the last good site comes back if that fails."""
     old = out.with_name(f".{out.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if out.exists():

@@ -195,6 +195,7 @@ def clean_fingerprint(p: Project, tmp: Path) -> dict[str, str]:
     if key not in _clean:
         out = tmp / f"clean-{len(_clean)}" / "site"
         Builder(Paths(p.content, p.templates, p.static, out), cached=False).build()
+        assert (out / "index.html").is_file()
         _clean[key] = fingerprint(out)
     return _clean[key]
 
@@ -208,6 +209,7 @@ def _apply_and_compare(p: Project, builder: Builder, step, tmp: Path, label: str
         assert fingerprint(p.paths.out) == before, f"{step.__name__}: a failed rebuild changed the site"
         fix()
     builder.build()
+    assert (p.paths.out / "index.html").is_file(), label  # two missing sites would compare equal
     assert fingerprint(p.paths.out) == clean_fingerprint(p, tmp), label
 
 
