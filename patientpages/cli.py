@@ -223,7 +223,7 @@ def _check(paths: Paths, *, strict: bool) -> int:
         _print_warnings(result)
         print(summary(result, today))
         found = f"{len(result.warnings)} warnings" if result.warnings else "No problems"
-        print(f"{found} found in {len(result.graph.content.files())} content files.")
+        print(f"{found} found in {result.graph.content.file_count()} content files.")
         return 0
     import tempfile
 

@@ -75,19 +75,14 @@ class Content:
         found = [*self.folders.values(), self.sources, *self.drafts.values(), *self.invalid.values()]
         return {t.name: t for t in found if isinstance(t, Table)}
 
-    def files(self) -> list[Path]:
-        return sorted(self._files(), key=str)
-
     def file_count(self) -> int:
-        return len(self._files())
-
-    def _files(self) -> set[Path]:
+        """How many files the content was read from (the report's "N content files")."""
         out = [self.site.doc.path, *(e.doc.path for e in dict.values(self.sources))]
         out += [e.doc.path for e in self.glossary]
         for entries in [*self.folders.values(), *self.drafts.values()]:
             for e in entries.values():
                 out += [e.doc.path, *(t.path for t in e.narratives.values())]
-        return set(out)
+        return len(set(out))
 
 
 def read_content(

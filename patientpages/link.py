@@ -98,18 +98,26 @@ class SiteGraph:
         return list(self.audiences.get(slug, ()))
 
     def due(self, record: model.Reviewed) -> dt.date:
-        """When a record's next review is due: its own date, or reviewed + the site's review period (a date past
-        year 9999 is reported by `link`, so the build stops before any page needs it)."""
-        months = self.content.site.record.review_months
-        return record.review_due or _add_months(record.reviewed, months) or dt.date.max
+        return due(self.content, record)
 
     def class_chain(self, slug: str | None) -> list[str]:
-        """The class and the broader ones it is part of, narrowest first (stopping at one that is missing)."""
-        chain: list[str] = []
-        while slug and slug not in chain and slug in self.content.classes:
-            chain.append(slug)
-            slug = self.content.classes[slug].record.part_of
-        return chain
+        return class_chain(self.content, slug)
+
+
+def due(content: Content, record: model.Reviewed) -> dt.date:
+    """When a record's next review is due: its own date, or reviewed + the site's review period (a date past
+    year 9999 is reported by `link`, so the build stops before any page needs it)."""
+    months = content.site.record.review_months
+    return record.review_due or _add_months(record.reviewed, months) or dt.date.max
+
+
+def class_chain(content: Content, slug: str | None) -> list[str]:
+    """The class and the broader ones it is part of, narrowest first (stopping at one that is missing)."""
+    chain: list[str] = []
+    while slug and slug not in chain and slug in content.classes:
+        chain.append(slug)
+        slug = content.classes[slug].record.part_of
+    return chain
 
 
 def link(content: Content, problems: list[Problem], steps: Steps | None = None) -> SiteGraph:
@@ -137,13 +145,12 @@ def link(content: Content, problems: list[Problem], steps: Steps | None = None) 
         graph.glossary_ids.setdefault(anchor(term), id_)
     run = steps.run if steps else lambda _step, fn, *args: fn(*args)
     for slug in dict.keys(content.drugs):
-        run((STAGE, slug), _link_drug, content, check.glossary, slug).add_to(graph, problems)
+        run((STAGE, slug), _link_drug, content, check.glossary, slug).add_to(graph, slug, problems)
     asked = {(STAGE, slug) for slug in dict.keys(content.drugs)}
     if steps is not None:
         steps.keep_only(STAGE, asked)
-    scratch = SiteGraph(content)  # a draft drug is checked the same way, but adds nothing to the site
     for entry in content.drafts.get(kinds.DRUG.folder, {}).values():
-        _link_drug_entry(entry, check, scratch, problems)
+        _link_drug_entry(entry, check)  # a draft drug is checked the same way, but adds nothing to the site
     _check_class_cycles(content, problems)
     _list_drugs(graph)
     return graph
@@ -154,29 +161,25 @@ STAGE = "link"  # the linking steps (one a drug) among the build's steps
 
 @dataclass
 class _Linked:
-    """What linking one drug found: its problems, and what it adds to the graph, in the order it adds it."""
+    """What linking one drug found: its problems, its pages' uses, its review date, and the lists it joins."""
 
     problems: list[Problem]
-    graph: SiteGraph
-    memberships: list[tuple[str, str, Audience]]  # (table, key, audience) the drug joins, in order
+    uses: dict[tuple[str, Audience], DrugUse]
+    due: dt.date
+    joins: list[tuple[str, str, Audience]]  # (graph table, key, audience): a list the drug is added to, in order
 
-    def add_to(self, graph: SiteGraph, problems: list[Problem]) -> None:
+    def add_to(self, graph: SiteGraph, slug: str, problems: list[Problem]) -> None:
         problems += self.problems
-        graph.uses.update(dict.items(self.graph.uses))
-        graph.review_due.update(dict.items(self.graph.review_due))
-        for table, key, audience in self.memberships:
-            drugs = getattr(graph, table).setdefault(key, {}).setdefault(audience, [])
-            drugs.extend(getattr(self.graph, table)[key][audience])
+        graph.uses.update(self.uses)
+        graph.review_due[slug] = self.due
+        for table, key, audience in self.joins:
+            getattr(graph, table).setdefault(key, {}).setdefault(audience, []).append(slug)
 
 
 def _link_drug(content: Content, glossary: set[str], slug: str) -> _Linked:
-    """One drug's references resolved on a graph of its own, so a rebuild redoes only the drugs whose reads
-    changed (the drug's record, and the classes, conditions, side effects and sources it names)."""
-    problems: list[Problem] = []
-    own = SiteGraph(content)
-    order: list[tuple[str, str, Audience]] = []
-    _link_drug_entry(content.drugs[slug], _Checker(content, problems, glossary), own, problems, order)
-    return _Linked(problems, own, order)
+    """One drug's references resolved on their own, so a rebuild redoes only the drugs whose reads changed (the
+    drug's record, and the classes, conditions, side effects and sources it names)."""
+    return _link_drug_entry(content.drugs[slug], _Checker(content, [], glossary))
 
 
 def _list_drugs(graph: SiteGraph) -> None:
@@ -203,39 +206,36 @@ def _list_drugs(graph: SiteGraph) -> None:
                     graph.by_name["exact-class", slug, audience] = by_name(exact)
 
 
-def _link_drug_entry(
-    entry: Entry, check: _Checker, graph: SiteGraph, problems: list[Problem], order: list | None = None
-) -> None:
-    order = [] if order is None else order
+def _link_drug_entry(entry: Entry, check: _Checker) -> _Linked:
     drug: model.Drug = entry.record
+    content = check.content
+    linked = _Linked(check.problems, {}, due(content, drug), [])
     check.ref(entry, kinds.TREATMENT_CLASS.folder, drug.treatment_class, ("class",))
     check.sources(entry, drug.sources, ("sources",))
     audiences = [a for a in AUDIENCES if getattr(drug.audiences, a.slug)]
     if not audiences:
-        problems.append(
+        check.problems.append(
             entry.doc.problem(("audiences",), "no audience: add 'adult:' and/or 'child:' under 'audiences'")
         )
     check.narratives(entry, allowed=tuple(a.slug for a in audiences))
     check.tiers(entry, drug.side_effects, ("side_effects",))
-    graph.review_due[entry.slug] = graph.due(drug)
     for audience in audiences:
         use: model.AudienceUse = getattr(drug.audiences, audience.slug)
         base = ("audiences", audience.slug)
         for i, slug in enumerate(use.conditions):
             if check.ref(entry, kinds.CONDITION.folder, slug, base + ("conditions", i)):
-                _join(graph, order, "condition_drugs", slug, audience, entry.slug)
+                linked.joins.append(("condition_drugs", slug, audience))
         for i, study in enumerate(use.studies):
             check.ref(entry, SOURCES, study.source, base + ("studies", i, "source"))
         check.tiers(entry, use.side_effects, base + ("side_effects",), also=drug.side_effects)
         tiers = _merge_tiers(drug.side_effects, use.side_effects)
         for tier in tiers.values():
             for item in tier:
-                if item.slug in graph.content.side_effects:
-                    _join(graph, order, "effect_drugs", item.slug, audience, entry.slug)
-        for cls in graph.class_chain(drug.treatment_class):
-            _join(graph, order, "class_drugs", cls, audience, entry.slug)
+                if item.slug in content.side_effects:
+                    linked.joins.append(("effect_drugs", item.slug, audience))
+        linked.joins += [("class_drugs", cls, audience) for cls in class_chain(content, drug.treatment_class)]
         narrative = entry.narratives.get(audience.slug)
-        graph.uses[(entry.slug, audience)] = DrugUse(
+        linked.uses[(entry.slug, audience)] = DrugUse(
             entry,
             audience,
             use,
@@ -244,14 +244,7 @@ def _link_drug_entry(
             narrative.text if narrative else None,
             use.side_effects.serious_title or drug.side_effects.serious_title,
         )
-
-
-def _join(graph: SiteGraph, order: list, table: str, key: str, audience: Audience, drug: str) -> None:
-    """The drug is listed under `key` (a condition, side effect or class) for `audience`."""
-    by_audience = getattr(graph, table).setdefault(key, {})
-    if audience not in by_audience:
-        order.append((table, key, audience))
-    by_audience.setdefault(audience, []).append(drug)
+    return linked
 
 
 def _check_changes(entry: Entry, problems: list[Problem]) -> None:

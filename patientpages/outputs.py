@@ -74,10 +74,6 @@ class SiteOutputs:
         self.present: dict[str, Output] = {}
         self._staging: Path | None = None  # made at the first file put
 
-    @property
-    def incremental(self) -> bool:
-        return self.previous is not None
-
     def _stage(self) -> Path:
         if self._staging is None:
             folder = _staging(self.out) if self.previous is not None else _full_staging(self.out)

@@ -151,6 +151,7 @@ class Builder:
         self.state = BuildState.load(paths.out) if cached else BuildState()
         self.bar = False  # a progress bar on the terminal, rather than progress lines
         self.env = environment(paths.templates)  # kept: templates are compiled once, and again when they change
+        self.compiled: dict[str, str] = {}  # the template digests `env` was last compiled for
         self.inputs = InputFiles((paths.content, paths.templates, paths.static))
         self.stays_loaded = stays_loaded
         self.unsaved = False  # a build whose state is not in the cache yet (see `save`)
@@ -271,7 +272,9 @@ class Builder:
         its entries list the pages that use each term, which every page recorded when it was rendered."""
         paths, graph = self.paths, result.graph
         result.templates = _template_digests(paths.templates)
-        _compile_templates(self.env)
+        if result.templates != self.compiled:
+            _compile_templates(self.env)
+            self.compiled = result.templates
         # Every page reads the site settings, and the glossary (its terms are linked where first used).
         site_key = digest(repr(graph.content.site.record), repr([g.record for g in graph.content.glossary]))
         linker = glossary_linker(graph)
@@ -441,9 +444,9 @@ def _unchanged(
 def _compile_templates(env: jinja2.Environment) -> None:
     """Compile every HTML template here, before rendering forks its workers: each worker then starts with them
     compiled, and so does the next rebuild in this process (a loaded Builder's first one-page rebuild otherwise
-    spent 0.2 s compiling what the workers had compiled for themselves). Jinja keeps them, checking each file's
-    time, so this costs little after the first build. A template with a mistake is left for rendering to report
-    with its page."""
+    spent 0.2 s compiling what the workers had compiled for themselves). Jinja keeps them; the Builder calls this
+    again only when a template changed. A template with a mistake is left for rendering to report with its
+    page."""
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         with contextlib.suppress(jinja2.TemplateError):
             env.get_template(name)

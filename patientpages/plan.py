@@ -55,6 +55,8 @@ from .views import (
     Wording,
 )
 
+T = TypeVar("T")
+
 # How many related medicines a drug page lists; the class and condition pages list them all.
 RELATED_LIMIT = 8
 
@@ -143,7 +145,6 @@ def plan(graph: SiteGraph, steps: Steps | None = None) -> list[Page]:
 
 
 STAGE = "plan"  # the planning steps among the build's steps
-T = TypeVar("T")
 
 
 def refuse_collisions(pages: list[Page]) -> None:

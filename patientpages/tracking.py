@@ -109,7 +109,6 @@ class Steps:
         self.readers: dict[Read, set[Any]] = {}  # (table, key) -> the steps that read it
         self.tables: dict[str, dict] = {}
         self.whole: object = _MISSING
-        self.rerun = 0  # steps run (not taken from the memo) since the last refresh
 
     def refresh(self, tables: dict[str, dict], whole: object = _MISSING) -> None:
         """Move on to this build's `tables` (others stay as they were). `whole` is what every step may read
@@ -122,11 +121,7 @@ class Steps:
             for read in changed_reads(known, {name: tables[name] for name in known}):
                 for step in self.readers.pop(read, ()):
                     self._forget(step)
-        for name in tables.keys() - known.keys():  # a table new to this memo: steps that looked for it go
-            for step in [s for read, steps in self.readers.items() if read[0] == name for s in steps]:
-                self._forget(step)
-        self.tables.update(tables)
-        self.rerun = 0
+        self.tables.update(tables)  # a table new to the memo was read by no step kept in it
 
     def _forget(self, step: Any) -> None:
         self.results.pop(step, None)
@@ -157,7 +152,6 @@ class Steps:
         self.reads[step] = reads
         for read in reads:
             self.readers.setdefault(read, set()).add(step)
-        self.rerun += 1
         return result
 
     def keep_only(self, stage: str, steps: set[tuple]) -> None:
