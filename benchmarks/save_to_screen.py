@@ -86,7 +86,7 @@ def in_process(content: Path, out: Path, repeat: int, handouts: bool) -> dict[st
 
 def in_browser(content: Path, out: Path, repeat: int, handouts: bool) -> dict[str, float]:
     sys.path.insert(0, str(ROOT / "tests"))
-    from test_editor_commands import fetch, free_port, wait_for
+    from conftest import fetch, free_port, wait_for
 
     from patientpages.checks.browser import launched_browser
 

@@ -10,10 +10,13 @@ import contextlib
 import fcntl
 import functools
 import hashlib
+import http.client
 import os
 import pickle
 import shutil
 import socket
+import sys
+import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -220,6 +223,26 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def serve_command(port: int, *args: str) -> list[str]:
+    """`build.py serve` on 127.0.0.1:`port` with more `args`, to run as a subprocess."""
+    return [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), *args]
+
+
+def wait_for(predicate, seconds: float = 20.0):
+    """`predicate()`'s first true value, asked every 0.2 s; a server not up yet (or a page replaced while it was
+    read) counts as not yet."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except (OSError, http.client.HTTPException):
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
 
 
 def fetch(url: str) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import http.client
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from conftest import PROJECT, fetch, free_port
+from conftest import PROJECT, fetch, free_port, serve_command, wait_for
 
 from patientpages.cli import main
 from patientpages.schema import schemas
@@ -69,36 +68,11 @@ def test_drug_schema_offers_editors_every_field():
     assert drug["additionalProperties"] is False
 
 
-def wait_for(predicate, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except (OSError, http.client.HTTPException):  # not up yet, or a page replaced while it was read
-            pass
-        time.sleep(0.2)
-    raise AssertionError("timed out")
-
-
 def test_serve_rebuilds_on_save_and_keeps_the_last_good_site_on_error(content_copy, tmp_path):
     port = free_port()
     out = tmp_path / "site"
     server = subprocess.Popen(
-        [
-            sys.executable,
-            str(PROJECT / "build.py"),
-            "serve",
-            "--port",
-            str(port),
-            "--content",
-            str(content_copy),
-            "--out",
-            str(out),
-            "--root",
-            str(PROJECT),
-        ],
+        serve_command(port, "--content", str(content_copy), "--out", str(out), "--root", str(PROJECT)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -150,8 +124,7 @@ def test_serve_shows_a_failed_rebuild_over_the_open_page_until_it_is_fixed(conte
     port = free_port()
     out = tmp_path / "site"
     server = subprocess.Popen(
-        [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--content", str(content_copy)]
-        + ["--out", str(out), "--root", str(PROJECT), "--no-handouts"],
+        serve_command(port, "--content", str(content_copy), "--out", str(out), "--root", str(PROJECT), "--no-handouts"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -15,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, PROJECT, fetch, free_port
+from conftest import FIXTURE, PROJECT, fetch, free_port, serve_command, wait_for
 
 
 class Server:
@@ -31,19 +30,12 @@ def server(tmp_path_factory):
     shutil.copytree(PROJECT / "templates", root / "templates")
     shutil.copytree(PROJECT / "static", root / "static")
     port = free_port()
-    command = [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--root", str(root)]
+    command = serve_command(port, "--root", str(root))
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root)
     try:
         running = Server(root, port, process)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fetch(running.base)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_for(lambda: process.poll() is not None or fetch(running.base), seconds=60)
+        assert process.poll() is None, "the dev server stopped"
         yield running
     finally:
         process.kill()
