@@ -10,8 +10,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import BuildFailed, Refused, printable
-from .pipeline import BuildCancelled, Builder, Paths, build
+from .errors import BuildCancelled, BuildFailed, Refused, printable
+from .pipeline import Builder, Paths, build
 from .report import strict_problems, summary, write_json
 from .starter import STARTERS
 

@@ -49,6 +49,10 @@ class BuildFailed(PatientPagesError):
         super().__init__("\n".join(map(str, self.problems)))
 
 
+class BuildCancelled(PatientPagesError):
+    """A newer save made this build pointless (the dev server); it stopped before writing anything."""
+
+
 class Refused(PatientPagesError):
     """A command the tool will not carry out as asked; the message says why and what to do instead."""
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import jinja2
 
 from . import kinds
-from .errors import BuildFailed, Problem
+from .errors import BuildCancelled, BuildFailed, Problem
 from .link import SiteGraph
 from .plan import Page
 from .reading import reading_grade
@@ -27,6 +27,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 MIN_PAGES_PER_WORKER = 100  # below this a worker costs more to start than it saves
 MIN_PDFS_PER_WORKER = 3  # a PDF takes a good part of a second, so a few are enough
+CANCEL_POLL_SECONDS = 0.05
 
 _job: Callable[[Any], Any] | None = None  # what forked workers run; set just before the pool forks
 
@@ -47,10 +48,21 @@ def worker_count(items: int, per_worker: int, workers: int | None = None) -> int
 
 
 def map_in_order(
-    job: Callable[[T], R], items: Sequence[T], workers: int, on_done: Callable[[], None] = lambda: None
+    job: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    on_done: Callable[[], None] = lambda: None,
+    *,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[R]:
-    """`[job(i) for i in items]`, in `workers` forked processes when more than one."""
-    if workers <= 1 or len(items) <= 1:
+    """`[job(i) for i in items]`, in `workers` forked processes when more than one.
+
+    With `cancelled` (the dev server), the work always runs in forked processes, even one: the server's own
+    process stays free to send the reloaded page, and when `cancelled()` turns true the workers are stopped
+    within a twentieth of a second (BuildCancelled), so a newer save never waits for the PDFs of an older one."""
+    if not items:
+        return []
+    if cancelled is None and (workers <= 1 or len(items) <= 1):
         out = []
         for item in items:
             out.append(job(item))
@@ -58,15 +70,33 @@ def map_in_order(
         return out
     global _job
     _job = job
+    workers = max(1, workers)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
+            values: Iterator[Any]
+            if cancelled is None:
+                values = pool.imap(_run, items, chunksize=max(1, len(items) // (workers * 8)))
+            else:  # one item at a time (PDFs are few and slow), so the wait can be cut short
+                values = _unless_cancelled(pool.imap(_run, items), len(items), cancelled)
             out = []
-            for value in pool.imap(_run, items, chunksize=max(1, len(items) // (workers * 8))):
+            for value in values:
                 out.append(value)
                 on_done()
-            return out
+            return out  # leaving the `with` early (BuildCancelled, or any error) stops the workers
     finally:
         _job = None
+
+
+def _unless_cancelled(values: Any, count: int, cancelled: Callable[[], bool]) -> Iterator[Any]:
+    """The pool's results as they come, looking at `cancelled()` every CANCEL_POLL_SECONDS while waiting."""
+    for _ in range(count):
+        while True:
+            try:
+                yield values.next(timeout=CANCEL_POLL_SECONDS)
+                break
+            except multiprocessing.TimeoutError:
+                if cancelled():
+                    raise BuildCancelled from None
 
 
 def render_pages(

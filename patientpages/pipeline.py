@@ -20,7 +20,7 @@ import jinja2
 
 from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
 from .content import read_content
-from .errors import BuildFailed, Problem
+from .errors import BuildCancelled, BuildFailed, Problem
 from .file_access import Access, links_outside
 from .kinds import handout_bundle_url, handout_editions, handout_url
 from .link import SiteGraph, link
@@ -65,7 +65,8 @@ class BuildResult:
     state: BuildState = field(default_factory=BuildState)  # what this build records
     templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source
     env: jinja2.Environment | None = None  # the build's Jinja environment, for extras to render with too
-    cancelled: Callable[[], bool] = lambda: False  # extras check it between slow steps (see BuildCancelled)
+    # Set by the dev server: says a newer save came in, so the extras stop (BuildCancelled). None: nobody will.
+    cancelled: Callable[[], bool] | None = None
 
     @property
     def rendered(self) -> int:
@@ -77,16 +78,12 @@ class BuildResult:
         return {k: v for k, v in self.__dict__.items() if k not in ("env", "cancelled")}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, env=None, cancelled=lambda: False)
+        self.__dict__.update(state, env=None, cancelled=None)
 
     warnings: list[Problem] = field(default_factory=list)  # content rules (rules.py): errors under --strict
 
     def overdue(self, today: dt.date) -> list[tuple[str, dt.date]]:
         return sorted((slug, due) for slug, due in self.graph.review_due.items() if due < today)
-
-
-class BuildCancelled(Exception):
-    """A newer save made this build pointless; it stopped before writing anything."""
 
 
 Progress = Callable[[str], None]
@@ -164,7 +161,7 @@ class Builder:
         write: bool = True,
         extras: bool = True,
         progress: Progress = lambda _: None,
-        cancelled: Callable[[], bool] = lambda: False,
+        cancelled: Callable[[], bool] | None = None,
     ) -> BuildResult:
         """Build, or rebuild what changed. With `extras` False the extras (handout PDFs) are left as the last
         build made them: the dev server shows the pages first and makes the PDFs in a second build, which
@@ -172,7 +169,9 @@ class Builder:
         with _no_collector_pauses(self.stays_loaded):
             return self._build(write, extras, progress, cancelled)
 
-    def _build(self, write: bool, extras: bool, progress: Progress, cancelled: Callable[[], bool]) -> BuildResult:
+    def _build(
+        self, write: bool, extras: bool, progress: Progress, cancelled: Callable[[], bool] | None
+    ) -> BuildResult:
         started = time.perf_counter()
         paths = self.paths
         if write:
@@ -212,6 +211,8 @@ class Builder:
                 self._put_site_files(result, outputs)
                 if extras:
                     for extra in self.extras:
+                        if cancelled is not None and cancelled():
+                            raise BuildCancelled
                         result.extra_outputs += extra(result, outputs, paths, progress)
                 else:
                     result.extra_outputs = [p for p in result.previous.extra_outputs if outputs.intact(p)]

@@ -28,7 +28,7 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 # rebuild(pages_ready, newer_save) -> problems: calls pages_ready() once the new pages are in site/, may stop
 # early (with the pages in) when newer_save() says another save came in, and returns the problems, if any.
 Rebuild = Callable[[Callable[[], None], Callable[[], bool]], list[str]]
-POLL_SECONDS = 0.15  # how often the watched folders are checked for saves (livereload's own poll: 0.8 s)
+POLL_SECONDS = 0.1  # how often the watched folders are checked for saves (livereload's own poll: 0.8 s)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 OVERLAY_SCRIPT = "/_dev/overlay.js"
 PROBLEMS_URL = "/_dev/problems.json"

@@ -3,10 +3,14 @@ rebuild leaves is byte for byte the site a clean build makes, and a failed rebui
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import multiprocessing
 import os
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,7 @@ from conftest import FIXTURE, PROJECT, fingerprint
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patientpages.errors import BuildFailed
+from patientpages.errors import BuildCancelled, BuildFailed
 from patientpages.pipeline import Builder, Paths, build
 
 
@@ -330,6 +334,43 @@ def test_the_dev_server_shows_pages_first_and_makes_the_extras_after(tmp_path):
     clean = tmp_path / "clean" / "site"
     Builder(Paths(p.content, p.templates, p.static, clean), extras=[_drug_list], cached=False).build()
     assert fingerprint(p.paths.out) == fingerprint(clean)
+
+
+def test_a_newer_save_stops_the_handout_layout_at_once_and_it_runs_off_the_servers_process(tmp_path, monkeypatch):
+    """The dev server makes the handout PDFs after the pages, in worker processes: its own process stays free to
+    send the reloaded page, and a newer save stops a layout mid-way instead of waiting seconds for it."""
+    import patientpages.handouts as handouts
+
+    p = Project(tmp_path / "project")
+    builder = Builder(
+        p.paths, extras=[functools.partial(handouts.write_handouts, default_only=True)], stays_loaded=True
+    )
+    builder.build(extras=False)  # the pages, as the dev server shows them first
+    before = fingerprint(p.paths.out)
+    started = tmp_path / "layout-started"
+
+    def endless_layout(*args, **kwargs):
+        started.write_text(str(os.getpid()))
+        time.sleep(600)
+
+    monkeypatch.setattr(handouts, "fit", endless_layout)
+    outcome: list[BaseException | None] = []
+
+    def make_pdfs() -> None:
+        try:
+            builder.build(cancelled=started.exists)  # "a newer save came in" as soon as a layout began
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=make_pdfs, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "the build waited for the layout instead of stopping"
+    assert isinstance(outcome[0], BuildCancelled), outcome
+    assert int(started.read_text()) != os.getpid(), "the PDF was laid out in the server's own process"
+    assert multiprocessing.active_children() == []
+    assert fingerprint(p.paths.out) == before  # nothing of the stopped build reached site/
 
 
 def test_a_loaded_builder_answers_a_save_that_changed_nothing_without_rebuilding(tmp_path):

@@ -29,7 +29,7 @@ from ..errors import BuildFailed, Problem, problem_at
 from ..model import voiced
 from ..outputs import SiteOutputs
 from ..parallel import MIN_PDFS_PER_WORKER, map_in_order, worker_count
-from ..pipeline import BuildCancelled, BuildResult, Paths, Progress
+from ..pipeline import BuildResult, Paths, Progress
 from ..plan import Page
 from ..render import RecordingEnvironment, environment, render, template_problem
 from ..views import DrugView, HandoutFile, HandoutListView
@@ -180,23 +180,24 @@ def _lay_out(
     paths: Paths,
     outputs: SiteOutputs,
     written: list[str],
-    cancel: Callable[[], bool],
+    cancel: Callable[[], bool] | None,
 ) -> list[str]:
-    """Lay out the handouts that changed, in parallel when there are several; refuse any that runs long."""
-    fetchers: list = []  # made on the first PDF laid out in each process: loading WeasyPrint takes a second
+    """Lay out the handouts that changed, in parallel when there are several; refuse any that runs long.
+    In the dev server (`cancel` given) every core helps, and a newer save stops the work (BuildCancelled)."""
+    if not jobs:
+        return []
+    # Loading WeasyPrint takes a second: here, once, so forked workers start with it loaded.
+    fetcher = local_only_fetcher([paths.templates, paths.static])
 
     def one(job: _Job) -> Fitted | Problem:
-        if cancel():
-            raise BuildCancelled
-        if not fetchers:
-            fetchers.append(local_only_fetcher([paths.templates, paths.static]))
         extras = LARGE_PRINT_EXTRAS if job.large_print else EXTRAS
         try:
-            return fit(job.html, css, job.size, paths, fetchers[0], max_pages=job.max_pages, extras=extras)
+            return fit(job.html, css, job.size, paths, fetcher, max_pages=job.max_pages, extras=extras)
         except BuildFailed as failed:  # a refused URL: carried back as a value, so it crosses processes
             return failed.problems[0]
 
-    fitted_all = map_in_order(one, jobs, worker_count(len(jobs), MIN_PDFS_PER_WORKER))
+    workers = worker_count(len(jobs), 1 if cancel else MIN_PDFS_PER_WORKER)
+    fitted_all = map_in_order(one, jobs, workers, cancelled=cancel)
     problems: list[Problem] = []
     tighter = []
     for job, fitted in zip(jobs, fitted_all, strict=True):
