@@ -328,7 +328,7 @@ def test_cache_key_covers_what_shapes_the_pdf():
 # ---------- a tiny site: clinic details, long content, no network ----------
 
 
-def _tiny_content(tmp: Path, drugs=("blinatumomab", "gemtuzumab-ozogamicin"), clinic: str = "") -> Path:
+def _tiny_content(tmp: Path, drugs=("blinatumomab", "gemtuzumab-ozogamicin")) -> Path:
     content = tmp / "content"
     # Narratives of conditions and classes link to drugs this tiny site may not have: leave them out.
     shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("drugs", "*.md"))
@@ -336,18 +336,18 @@ def _tiny_content(tmp: Path, drugs=("blinatumomab", "gemtuzumab-ozogamicin"), cl
     for slug in drugs:
         for path in (ROOT / "content" / "drugs").glob(f"{slug}.*"):
             shutil.copy(path, content / "drugs" / path.name)
-    if clinic:
-        site = (content / "site.yaml").read_text(encoding="utf-8")
-        site = re.sub(r"(?m)^clinic:.*(\n(  .*|\s*))*", "clinic:\n" + clinic, site)
-        (content / "site.yaml").write_text(site, encoding="utf-8")
     return content
 
 
 def test_clinic_details_printed_when_set(tmp_path):
-    clinic = "  name: Example Cancer Centre\n  phone: 555-0100\n  after_hours_phone: 555-0199\n"
-    content = _tiny_content(tmp_path, clinic=clinic)
+    # The fixture content: three short handouts, both audiences, one without urgent signs of its own.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    with (content / "site.yaml").open("a", encoding="utf-8") as site:
+        site.write("clinic:\n  name: Example Cancer Centre\n  phone: 555-0100\n  after_hours_phone: 555-0199\n")
     result, _ = _build(tmp_path / "site", content=content)
     assert result.graph.content.site.record.clinic.phone == "555-0100"
+    assert len(_drug_pages(result)) == 3
     for page in _drug_pages(result):
         text = " ".join(_text(p) for p in pypdf.PdfReader(tmp_path / "site" / page.view.handout).pages)
         assert "Example Cancer Centre" in text
