@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import once_per_run
 
 from patientpages import policy
 from patientpages.checks import run_trust_checks, tools
@@ -371,13 +372,19 @@ BAD_BROWSER_PAGES = {
 
 
 @pytest.fixture(scope="module")
-def browser_problems(browser, tmp_path_factory):
-    """Every bad page in one site, checked in one pass: {file name: problems}."""
-    site = make_site(tmp_path_factory.mktemp("bad") / "site", {**GOOD_PAGES, **BAD_BROWSER_PAGES})
-    by_page: dict[str, list] = {}
-    for problem in accessibility_problems(site, browser=browser, progress=lambda _: None):
-        by_page.setdefault(Path(problem.path).relative_to(site.resolve()).as_posix(), []).append(problem)
-    return by_page
+def browser_problems(request, tmp_path_factory):
+    """Every bad page in one site, checked in one pass: {file name: problems}. Once per test run (both workers
+    may run these tests; only the one that checks needs Chromium)."""
+
+    def check(folder: Path) -> dict[str, list]:
+        site = make_site(folder / "site", {**GOOD_PAGES, **BAD_BROWSER_PAGES})
+        by_page: dict[str, list] = {}
+        browser = request.getfixturevalue("browser")
+        for problem in accessibility_problems(site, browser=browser, progress=lambda _: None):
+            by_page.setdefault(Path(problem.path).relative_to(site.resolve()).as_posix(), []).append(problem)
+        return by_page
+
+    return once_per_run(tmp_path_factory, "browser-problems", check)
 
 
 def test_browser_passes_the_good_pages(browser_problems):
