@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import pytest
 
+import patientpages.checks as checks
 from patientpages.checks import ToolMissing, accessibility_problems, broken_links, invalid_html, privacy_problems
 from patientpages.checks.accessibility import VIEWS
+
+TESTED_HERE = {"links", "privacy", "html validity", "accessibility"}
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +57,13 @@ def test_site_ships_its_security_headers(built):
     headers = (out / "_headers").read_text()
     assert "Content-Security-Policy: default-src 'self'" in headers
     assert "Referrer-Policy: no-referrer" in headers
+
+
+def test_every_gate_of_the_strict_check_is_tested_here(tmp_path, monkeypatch):
+    """A gate added to `run_trust_checks` needs its test on the real site above: this fails until it has one."""
+    for gate in ("broken_links", "privacy_problems", "invalid_html", "accessibility_problems"):
+        monkeypatch.setattr(checks, gate, lambda *args, **kwargs: [])
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><title>Home</title>", encoding="utf-8")
+    lines: list[str] = []
+    checks.run_trust_checks(tmp_path, progress=lines.append)
+    assert {line.split(":")[0] for line in lines} == TESTED_HERE
