@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
@@ -73,23 +74,30 @@ def fixture_site(tmp_path_factory) -> Site:
     return Site(out)
 
 
+@functools.cache
+def pdf_pages_text(path: Path) -> tuple[str, ...]:
+    """The text of each page of a PDF, whitespace collapsed. Read once per worker (pypdf takes a good part of a
+    second for a handout), whichever module reads it: the shared sites' handouts never change."""
+    return tuple(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages)
+
+
 T = TypeVar("T")
 
 
 # The longest chains of work, started first, in this order: a test goes with the first entry its
 # "file::name" starts with, and the rest keep their order. Each worker is handed one or two tests at a time
 # (`--maxschedchunk 2` in pyproject.toml): the first worker's first two build the real site (its handouts in two
-# processes) and check it, while the other worker checks hand-made pages in the browser, which needs no real
-# site; then the real site's accessibility, one view a test, and the other long tests; short tests fill in at
-# the end, so no worker finishes a long test alone.
+# processes) and check it, while the other worker checks hand-made pages in the browser and rebuilds, which need
+# no real site; then the real site's accessibility, one view a test, and the other long tests; short tests fill
+# in at the end, so no worker finishes a long test alone.
 SLOW_FIRST = (
     "test_trust_real_site.py::test_real_site_is_valid_html",
     "test_trust_real_site.py::test_real_site_has_no_broken_link_or_fragment",
     "test_trust_checks.py::test_browser_passes_the_good_pages",  # makes `browser_problems`, 18 pages in 3 views
     "test_trust_checks.py::test_vnu_reports_invalid_html_and_passes_valid_pages",
+    "test_incremental.py",  # needs no real site either: time for it to be built
     "test_trust_real_site.py",
     "test_trust_checks.py",
-    "test_incremental.py",
     "test_editor_commands.py",
     "test_handouts.py",
     "test_strict_check.py",
