@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
@@ -73,25 +74,47 @@ def fixture_site(tmp_path_factory) -> Site:
     return Site(out)
 
 
+@functools.cache
+def pdf_pages_text(path: Path) -> tuple[str, ...]:
+    """The text of each page of a PDF, whitespace collapsed. Read once per worker (pypdf takes a good part of a
+    second for a handout), whichever module reads it: the shared sites' handouts never change."""
+    return tuple(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages)
+
+
 T = TypeVar("T")
 
 
-# The longest chains of work, started first (in this order; the other modules keep theirs). With one test handed
-# out at a time (`--maxschedchunk 2` in pyproject.toml), one worker builds the real site and runs its trust gates
-# while the other runs the browser checks and rebuilds, which need no real site; the tests that read the real
-# site come once it is built, and short tests fill in at the end, so no worker finishes a long test alone.
-SLOW_MODULES_FIRST = (
+# The longest chains of work, started first, in this order: a test goes with the first entry its
+# "file::name" starts with, and the rest keep their order. Each worker is handed one or two tests at a time
+# (`--maxschedchunk 2` in pyproject.toml): the first worker's first two build the real site (its handouts in two
+# processes) and check it, while the other worker checks hand-made pages in the browser and rebuilds, which need
+# no real site; then the real site's accessibility, one view a test, and the other long tests; short tests fill
+# in at the end, so no worker finishes a long test alone.
+SLOW_FIRST = (
+    "test_trust_real_site.py::test_real_site_is_valid_html",
+    "test_trust_real_site.py::test_real_site_has_no_broken_link_or_fragment",
+    "test_trust_checks.py::test_browser_passes_the_good_pages",  # makes `browser_problems`, 18 pages in 3 views
+    "test_trust_checks.py::test_vnu_reports_invalid_html_and_passes_valid_pages",
+    "test_incremental.py",  # needs no real site either: time for it to be built
     "test_trust_real_site.py",
     "test_trust_checks.py",
-    "test_incremental.py",
     "test_editor_commands.py",
     "test_handouts.py",
+    "test_strict_check.py",
+    "test_content_rules.py",
+    "test_hardening_data_loss.py",
+    "test_hardening_serve.py",
+    "test_real_content.py",
+    "test_search.py",
 )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {name: n for n, name in enumerate(SLOW_MODULES_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort: modules stay whole
+    def rank(item: pytest.Item) -> int:
+        name = f"{item.path.name}::{item.name}"
+        return next((n for n, start in enumerate(SLOW_FIRST) if name.startswith(start)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # a stable sort: the tests of a module keep their order
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

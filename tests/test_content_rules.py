@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import FIXTURE, Site, paths_for
+from conftest import FIXTURE, Site, once_per_run, paths_for
 
 from patientpages.cli import main
 from patientpages.errors import BuildFailed
@@ -61,7 +61,12 @@ def add_help_page(content: Path) -> None:
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory) -> Site:
-    content = tmp_path_factory.mktemp("rules") / "content"
+    """Built once per test run (both workers may run this module's tests); tests only read it."""
+    return once_per_run(tmp_path_factory, "rules", _edited_and_built)
+
+
+def _edited_and_built(folder: Path) -> Site:
+    content = folder / "content"
     shutil.copytree(FIXTURE, content)
     drug = content / "drugs/alphamab.yaml"
     # Rash was reported in adults only; CRS in children only.

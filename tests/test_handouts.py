@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdf
 import pytest
 import yaml
-from conftest import FIXTURE, RealBuild
+from conftest import FIXTURE, RealBuild, pdf_pages_text
 
 from patientpages import handouts, render
 from patientpages.errors import BuildFailed
@@ -50,12 +50,6 @@ def _drug_pages(result):
 
 def _text(page: pypdf.PageObject) -> str:
     return " ".join(page.extract_text().split())
-
-
-@functools.cache
-def _pages_text(path: Path) -> tuple[str, ...]:
-    """The text of each page of a PDF, whitespace collapsed (read once per module: pypdf is slow)."""
-    return tuple(_text(p) for p in pypdf.PdfReader(path).pages)
 
 
 def _flat(text: str) -> str:
@@ -153,7 +147,7 @@ def test_the_words_a_nurse_relies_on(built):
     site = result.graph.content.site.record
     for page in _drug_pages(result):
         view, name = page.view, _file(page, size)
-        pages = _pages_text(out / name)
+        pages = pdf_pages_text(out / name)
         text = " ".join(pages)
         assert view.drug.generic_name in pages[0], name
         for brand in view.drug.brand_names:
@@ -177,7 +171,7 @@ def test_the_words_a_nurse_relies_on(built):
 def test_sections_come_in_order_and_speak_to_the_audience(built):
     size, out, result = built.size, built.out, built.site.result
     for page in _drug_pages(result):
-        text = " ".join(_pages_text(out / _file(page, size)))
+        text = " ".join(pdf_pages_text(out / _file(page, size)))
         child = page.audience.slug == "child"
         order = [
             page.view.drug.generic_name,
@@ -266,7 +260,7 @@ def test_urgent_box_lists_exactly_the_signs_of_the_fixture_records(tmp_path):
     _build(tmp_path / "site", content=FIXTURE)
     boxed = {}
     for name in expected:
-        text = " ".join(_pages_text(tmp_path / "site" / "handouts" / f"{name}.pdf"))
+        text = " ".join(pdf_pages_text(tmp_path / "site" / "handouts" / f"{name}.pdf"))
         box = re.search(
             r"right away if (?:you have|your child has): (.*?) (?:What these signs can mean|At night)", text
         )
@@ -328,7 +322,7 @@ def test_cache_key_covers_what_shapes_the_pdf():
 # ---------- a tiny site: clinic details, long content, no network ----------
 
 
-def _tiny_content(tmp: Path, drugs=("blinatumomab", "gemtuzumab-ozogamicin"), clinic: str = "") -> Path:
+def _tiny_content(tmp: Path, drugs=("blinatumomab", "gemtuzumab-ozogamicin")) -> Path:
     content = tmp / "content"
     # Narratives of conditions and classes link to drugs this tiny site may not have: leave them out.
     shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("drugs", "*.md"))
@@ -336,18 +330,18 @@ def _tiny_content(tmp: Path, drugs=("blinatumomab", "gemtuzumab-ozogamicin"), cl
     for slug in drugs:
         for path in (ROOT / "content" / "drugs").glob(f"{slug}.*"):
             shutil.copy(path, content / "drugs" / path.name)
-    if clinic:
-        site = (content / "site.yaml").read_text(encoding="utf-8")
-        site = re.sub(r"(?m)^clinic:.*(\n(  .*|\s*))*", "clinic:\n" + clinic, site)
-        (content / "site.yaml").write_text(site, encoding="utf-8")
     return content
 
 
 def test_clinic_details_printed_when_set(tmp_path):
-    clinic = "  name: Example Cancer Centre\n  phone: 555-0100\n  after_hours_phone: 555-0199\n"
-    content = _tiny_content(tmp_path, clinic=clinic)
+    # The fixture content: three short handouts, both audiences, one without urgent signs of its own.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    with (content / "site.yaml").open("a", encoding="utf-8") as site:
+        site.write("clinic:\n  name: Example Cancer Centre\n  phone: 555-0100\n  after_hours_phone: 555-0199\n")
     result, _ = _build(tmp_path / "site", content=content)
     assert result.graph.content.site.record.clinic.phone == "555-0100"
+    assert len(_drug_pages(result)) == 3
     for page in _drug_pages(result):
         text = " ".join(_text(p) for p in pypdf.PdfReader(tmp_path / "site" / page.view.handout).pages)
         assert "Example Cancer Centre" in text
@@ -360,7 +354,7 @@ def test_blank_lines_when_clinic_not_set(a4):
     out, result, _ = a4
     assert result.graph.content.site.record.clinic.phone is None
     page = _drug_pages(result)[0]
-    text = " ".join(_text(p) for p in pypdf.PdfReader(out / page.view.handout).pages)
+    text = " ".join(pdf_pages_text(out / page.view.handout))
     assert "Write the numbers in at the end of this sheet" in text
 
 
@@ -506,7 +500,7 @@ def test_page_two_holds_a_diary_and_questions_where_they_fit(size, a4, every_edi
     with_diary = 0
     for page in _drug_pages(result):
         name = _file(page, size)
-        pages = _pages_text(out / name)
+        pages = pdf_pages_text(out / name)
         text = " ".join(pages)
         assert len(pages) <= 2, name
         if "Side-effect diary" not in text:
@@ -527,7 +521,7 @@ def test_large_print_is_16_pt_and_at_most_four_pages(every_edition):
     out, result, _ = every_edition
     for page in _drug_pages(result):
         name = _file(page, large_print=True)
-        pages = _pages_text(out / name)
+        pages = pdf_pages_text(out / name)
         assert 1 <= len(pages) <= 4, name
         assert page.view.drug.generic_name in pages[0]
         for sign in page.view.urgent_signs:
@@ -615,7 +609,7 @@ def test_bundles_hold_every_handout_of_a_kind_of_treatment(every_edition):
 def test_handouts_show_the_treatment_picture(a4):
     out, result, _ = a4
     page = next(p for p in _drug_pages(result) if p.url == "adults/blinatumomab/")
-    text = " ".join(_pages_text(out / page.view.handout))
+    text = " ".join(pdf_pages_text(out / page.view.handout))
     assert "Drip runs day and night" in text and "One cycle of blinatumomab" in text
 
 

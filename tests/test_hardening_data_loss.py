@@ -122,7 +122,17 @@ def _command(root: Path, out: Path, *extra: str) -> list[str]:
 
 def _started(command: list[str], cwd: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=env)
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=env,
+        # Ctrl-C as in a terminal: a suite started in the background (`pytest &`, some CI shells) passes on
+        # SIGINT ignored, and Python then leaves it ignored, so the build would never see it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def test_two_builds_at_once_never_leave_a_partial_site(project, tmp_path, capsys):

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, PROJECT, Site, fingerprint
+from conftest import FIXTURE, PROJECT, Site, fingerprint, once_per_run
 
 from patientpages import file_access
 from patientpages.cli import main
@@ -16,8 +16,13 @@ from patientpages.cli import main
 
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory) -> Path:
-    """One good build of the fixture content, copied into each test as its 'last good site'."""
-    out = tmp_path_factory.mktemp("good") / "site"
+    """One good build of the fixture content, copied into each test as its 'last good site' (once per test run:
+    both workers may run this module's tests)."""
+    return once_per_run(tmp_path_factory, "good", _good_build)
+
+
+def _good_build(folder: Path) -> Path:
+    out = folder / "site"
     assert main(_args(FIXTURE, out)) == 0
     return out
 

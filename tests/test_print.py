@@ -6,6 +6,7 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import once_per_run
 from pypdf import PdfReader
 
 from patientpages.checks.browser import served
@@ -16,8 +17,14 @@ def _words_in_main(page_file):
 
 
 @pytest.fixture(scope="module")
-def printed(real_build, chromium):
-    out = real_build.site.out
+def printed(real_build, request, tmp_path_factory):
+    """What the printed page looks like, the PDF it prints to, and how many sheets the longest drug pages take:
+    once per test run (both workers may run this module's tests; only the one that prints needs Chromium)."""
+    return once_per_run(tmp_path_factory, "printed", lambda _: _print(real_build.site.out, request))
+
+
+def _print(out, request) -> tuple[dict, bytes, dict]:
+    chromium = request.getfixturevalue("chromium")
     with served(out) as origin:
         page = chromium.new_page()
         page.goto(f"{origin}/adults/blinatumomab/")
@@ -48,7 +55,7 @@ def printed(real_build, chromium):
                 pdf_bytes = page.pdf(format=paper, prefer_css_page_size=True)
                 sheets[url, paper] = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
         page.close()
-    return looks, PdfReader(io.BytesIO(pdf)), sheets
+    return looks, pdf, sheets
 
 
 def test_print_hides_navigation_and_shows_the_page_address(printed):
@@ -65,7 +72,8 @@ def test_print_is_black_on_white(printed):
 
 
 def test_urgent_box_does_not_break_and_links_show_where_they_go(printed):
-    looks, reader, _ = printed
+    looks, pdf, _ = printed
+    reader = PdfReader(io.BytesIO(pdf))
     assert looks["box"] == "avoid"
     assert "https://leukemia-medicines.example.org/side-effects/" in looks["after"]
     text = "".join(page.extract_text() for page in reader.pages)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import subprocess
 import sys
 
-import pypdf
 import pytest
-from conftest import PROJECT, Site
+from conftest import PROJECT, Site, pdf_pages_text
 
 from patientpages.checks.links import broken_links
 
@@ -197,10 +195,9 @@ def _effects(site: Site, page: str) -> dict[str, str]:
     return out
 
 
-@functools.cache
 def _pdf(out, name: str) -> str:
-    """A handout's text, whitespace collapsed; read once per test run (pypdf is slow)."""
-    return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out / "handouts" / name).pages)
+    """A handout's text, whitespace collapsed."""
+    return " ".join(pdf_pages_text(out / "handouts" / name))
 
 
 def test_child_pages_show_the_adult_warnings_labelled(real_site):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Site
+from conftest import Site, once_per_run
 
 from patientpages.checks.browser import served
 
@@ -29,9 +29,16 @@ def site(real_build) -> Site:
 
 
 @pytest.fixture(scope="module")
-def searched(site, chromium):
-    """Each query's result links, status line and audience labels, from one browser session."""
-    found, outside, errors = {}, [], []
+def searched(site, request, tmp_path_factory):
+    """Each query's result links, the requests to other hosts and the console errors, from one browser session
+    once per test run (both workers may run this module's tests; only the one that searches needs Chromium)."""
+    return once_per_run(tmp_path_factory, "searched", lambda _: _search(site, request.getfixturevalue("chromium")))
+
+
+def _search(site: Site, chromium) -> tuple[dict, list[str], list[str]]:
+    found: dict[tuple[str, str], list] = {}
+    outside: list[str] = []
+    errors: list[str] = []
     with served(site.out) as origin:
         page = chromium.new_page(viewport={"width": 390, "height": 844})
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(origin) else None)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURE, PROJECT, paths_for
+from conftest import FIXTURE, PROJECT, once_per_run, paths_for
 
 from patientpages.pipeline import build
 from patientpages.report import strict_problems
@@ -50,8 +50,12 @@ def test_an_overdue_review_is_a_strict_error_at_the_reviewed_line(fixture_result
 
 @pytest.fixture(scope="module")
 def strict_without_tools(tmp_path_factory):
-    """`check --strict` on fixture content with an overdue review, where vnu.jar and axe-core cannot be found."""
-    tmp = tmp_path_factory.mktemp("strict")
+    """`check --strict` on fixture content with an overdue review, where vnu.jar and axe-core cannot be found;
+    run once per test run, as both workers may run this module's tests."""
+    return once_per_run(tmp_path_factory, "strict-without-tools", _strict_check_without_tools)
+
+
+def _strict_check_without_tools(tmp) -> subprocess.CompletedProcess:
     content = tmp / "content"
     subprocess.run(["cp", "-r", str(FIXTURE), str(content)], check=True)
     drug = content / "drugs/betanib.yaml"

@@ -5,7 +5,7 @@ targets of at least 24 x 24 px, and a working skip link for keyboard users."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,21 +14,16 @@ from bs4 import BeautifulSoup
 
 from ..errors import Problem, problem_at
 from . import tools
-from .browser import (
-    DESKTOP_WIDTH,
-    LARGE_TEXT_SCALE,
-    LARGE_TEXT_WIDTH,
-    PHONE_WIDTH,
-    SiteTab,
-    launched_browser,
-    served,
-)
+from .browser import DESKTOP, LARGE_TEXT_DARK, PHONE, PHONE_WIDTH, SiteTab, View, launched_browser, served
 from .pages import display_path, html_pages, page_kind, parse_html, position, url_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Every page is checked in each view. axe again in the last checks contrast in dark mode; large text and dark
+# mode share a view to save time.
+VIEWS = (PHONE, DESKTOP, LARGE_TEXT_DARK)
 
 # Describes an element as (tag, index among same-tag elements, how many there are) for it and each
 # ancestor, so Python can find it in the source even where the browser's DOM differs (implied <tbody>...).
@@ -280,9 +275,15 @@ def pages_to_check(site_dir: Path, *, sample: bool) -> list[Path]:
 
 
 def accessibility_problems(
-    site_dir: Path, *, browser: Browser | None = None, sample: bool = False, progress: Callable[[str], Any] = print
+    site_dir: Path,
+    *,
+    browser: Browser | None = None,
+    sample: bool = False,
+    views: Sequence[View] = VIEWS,
+    progress: Callable[[str], Any] = print,
 ) -> list[Problem]:
-    """Raises ToolMissing when axe-core, Playwright or Chromium is missing. Pass `browser` to reuse one."""
+    """Raises ToolMissing when axe-core, Playwright or Chromium is missing. Pass `browser` to reuse one; `views`
+    to check in some of the views only (the problems of all VIEWS are the problems of each, merged)."""
     axe_js = tools.axe_js()
     pages = pages_to_check(site_dir, sample=sample)
     # One problem per (place, message), listing the views (width, text size, colours) it was seen at.
@@ -290,12 +291,7 @@ def accessibility_problems(
     with ExitStack() as stack:
         browser = browser or stack.enter_context(launched_browser())
         origin = stack.enter_context(served(site_dir))
-        tabs = [
-            SiteTab(browser, origin, axe_js, PHONE_WIDTH),
-            SiteTab(browser, origin, axe_js, DESKTOP_WIDTH),
-            # axe again here checks contrast in dark mode; large text and dark mode share a tab to save time.
-            SiteTab(browser, origin, axe_js, LARGE_TEXT_WIDTH, text_scale=LARGE_TEXT_SCALE, dark=True),
-        ]
+        tabs = [SiteTab(browser, origin, axe_js, view) for view in views]
         for tab in tabs:
             stack.callback(tab.close)
         for number, page_file in enumerate(pages, 1):
@@ -303,21 +299,22 @@ def accessibility_problems(
                 progress(f"  accessibility: {number}/{len(pages)} pages")
             soup, shown = parse_html(page_file), display_path(page_file)
             for tab in tabs:
+                view = tab.view
                 findings: list[Finding] = [(m, []) for m in tab.open(url_path(site_dir, page_file))]
-                if tab.width == DESKTOP_WIDTH:
-                    findings += check_keyboard(tab.page)
+                if view.phone:
+                    findings += check_overflow(tab.page, view.width)
                 else:
-                    findings += check_overflow(tab.page, tab.width)
-                if tab.text_scale != 1:
+                    findings += check_keyboard(tab.page)
+                if view.text_scale != 1:
                     findings += check_large_text(tab.page)
-                elif tab.width == PHONE_WIDTH:
+                elif view.phone:
                     findings += check_tap_targets(tab.page)
                 findings += run_axe(tab.page)
                 for message, chain in findings:
-                    views = seen[(shown, *_source_position(soup, chain), message)]
-                    if tab.label not in views:
-                        views.append(tab.label)
+                    views_seen = seen[(shown, *_source_position(soup, chain), message)]
+                    if view.label not in views_seen:
+                        views_seen.append(view.label)
     return [
-        problem_at(shown, line, col, f"{message} (at {', '.join(views)})")
-        for (shown, line, col, message), views in seen.items()
+        problem_at(shown, line, col, f"{message} (at {', '.join(views_seen)})")
+        for (shown, line, col, message), views_seen in seen.items()
     ]

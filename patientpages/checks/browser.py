@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +36,29 @@ PHONE_WIDTH, DESKTOP_WIDTH = 375, 1280
 # A reader who sets their phone's text size to 200% (WCAG 1.4.4) and dark mode: a 390px phone, root font doubled.
 LARGE_TEXT_WIDTH, LARGE_TEXT_SCALE = 390, 2
 DEFAULT_FONT_PX = 16
+
+
+@dataclass(frozen=True)
+class View:
+    """How one reader sees the site: the screen's width, their text size and their colour scheme."""
+
+    width: int
+    text_scale: float = 1
+    dark: bool = False
+
+    @property
+    def phone(self) -> bool:
+        return self.width < DESKTOP_WIDTH
+
+    @property
+    def label(self) -> str:
+        """As problems name it: "375px", "390px at 200% text in dark mode"."""
+        scale = f" at {self.text_scale:.0%} text" if self.text_scale != 1 else ""
+        return f"{self.width}px{scale}" + (" in dark mode" if self.dark else "")
+
+
+PHONE, DESKTOP = View(PHONE_WIDTH), View(DESKTOP_WIDTH)
+LARGE_TEXT_DARK = View(LARGE_TEXT_WIDTH, LARGE_TEXT_SCALE, dark=True)
 
 
 @contextmanager
@@ -86,43 +110,33 @@ def served(site_dir: Path) -> Iterator[str]:
 
 
 class SiteTab:
-    """One browser tab at one width (and text size and colour scheme); records what went wrong while each page
+    """One browser tab in one view (width, text size, colour scheme); records what went wrong while each page
     loaded."""
 
-    def __init__(
-        self,
-        browser: Browser,
-        origin: str,
-        axe_js: Path | None,
-        width: int,
-        *,
-        text_scale: float = 1,
-        dark: bool = False,
-    ):
-        phone = width < DESKTOP_WIDTH
+    def __init__(self, browser: Browser, origin: str, axe_js: Path | None, view: View):
         # A phone is emulated (is_mobile) so a page without <meta name=viewport> really is laid out at 980px.
         self.context = browser.new_context(
-            viewport={"width": width, "height": (844 if width >= LARGE_TEXT_WIDTH else 740) if phone else 800},
-            is_mobile=phone,
-            has_touch=phone,
-            device_scale_factor=2 if phone else 1,
-            color_scheme="dark" if dark else "light",
+            viewport={
+                "width": view.width,
+                "height": (844 if view.width >= LARGE_TEXT_WIDTH else 740) if view.phone else 800,
+            },
+            is_mobile=view.phone,
+            has_touch=view.phone,
+            device_scale_factor=2 if view.phone else 1,
+            color_scheme="dark" if view.dark else "light",
         )
-        self.text_scale, self.dark = text_scale, dark
-        self.label = (
-            f"{width}px" + (f" at {text_scale:.0%} text" if text_scale != 1 else "") + (" in dark mode" if dark else "")
-        )
+        self.view = view
         if axe_js:
             # An init script is exempt from the page's CSP and is cheaper than a <script> tag per page.
             self.context.add_init_script(path=axe_js)
-        self.origin, self.width = origin, width
+        self.origin = origin
         self.observed: list[str] = []
         self.page: Page = self.context.new_page()
-        if text_scale != 1:
+        if view.text_scale != 1:
             # The browser's own text-size setting (what a phone's font scale does): rem and em grow, px do not.
             session = self.context.new_cdp_session(self.page)
             session.send("Page.enable")
-            session.send("Page.setFontSizes", {"fontSizes": {"standard": round(DEFAULT_FONT_PX * text_scale)}})
+            session.send("Page.setFontSizes", {"fontSizes": {"standard": round(DEFAULT_FONT_PX * view.text_scale)}})
         self.page.on("request", self._request)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.observed.append(f"script error: {error.message}"))
