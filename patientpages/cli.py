@@ -18,17 +18,22 @@ from .starter import STARTERS
 ROOT = Path.cwd()
 
 
-def build_extras(*, handouts: bool = True) -> list:
-    """What a published build writes after the pages: the search index and, unless left out, the handouts.
-    Imported here so `check` and `new` never load them; a missing dependency is an error, never a site whose
-    search box or "Print handout" links lead nowhere."""
+def build_extras(*, handouts: bool = True, handout_cache: Path | None = None) -> list:
+    """What a published build writes after the pages: the search index and, unless left out, the handouts
+    (with their PDF cache in `handout_cache`, if not beside the output folder). Imported here so `check` and
+    `new` never load them; a missing dependency is an error, never a site whose search box or "Print handout"
+    links lead nowhere."""
     from .search import write_search_index
 
     extras = [write_search_index]
     if handouts:
+        import functools
+
         from .handouts import write_handouts
 
-        extras.append(write_handouts)
+        extras.append(
+            functools.partial(write_handouts, cache_folder=handout_cache) if handout_cache else write_handouts
+        )
     return extras
 
 
@@ -228,11 +233,15 @@ def _check(paths: Paths, *, strict: bool) -> int:
     import tempfile
 
     from .checks import run_trust_checks
+    from .handouts.cache import CACHE_FOLDER
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
         strict_paths = Paths(paths.content, paths.templates, paths.static, out)
-        result = build(strict_paths, extras=build_extras(), progress=print)
+        # The handouts `build` laid out are reused from its cache beside site/: laying out every PDF again
+        # would cost the editor about a second a handout.
+        extras = build_extras(handout_cache=paths.out.with_name(CACHE_FOLDER))
+        result = build(strict_paths, extras=extras, progress=print)
         print(summary(result, today))
         checked = run_trust_checks(out, progress=print, base_url=result.graph.content.site.record.base_url)
     errors = [str(p).replace(str(out), "site") for p in checked.problems]
