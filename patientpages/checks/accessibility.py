@@ -152,21 +152,12 @@ _LARGE_TEXT_JS = (
 Finding = tuple[str, list]  # (message, element chain from _LOCATE_JS; [] when no element applies)
 
 
-def start_axe(page: Page) -> None:
-    """Start axe-core's WCAG 2.2 A/AA rules on the loaded page and return at once (`axe_findings` collects
-    them), so several tabs can run them at the same time. The page must have axe loaded: SiteTab does that with
-    an init script."""
-    # A moment later (setTimeout), not now: axe does most of its work before its first await.
-    page.evaluate(
-        f"(tags) => {{ window.__patientpagesAxe = new Promise(done => setTimeout(() => done(({_AXE_JS})(tags)))); }}",
-        WCAG_TAGS,
-    )
+def run_axe(page: Page) -> list[Finding]:
+    """axe-core's WCAG 2.2 A/AA violations on the loaded page, one finding per offending element.
 
-
-def axe_findings(page: Page) -> list[Finding]:
-    """What `start_axe` found on the page, one finding per offending element (waits for it to finish)."""
+    The page must have axe loaded: SiteTab does that with an init script."""
     findings = []
-    for violation in page.evaluate("() => window.__patientpagesAxe"):
+    for violation in page.evaluate(_AXE_JS, WCAG_TAGS):
         for node in violation["nodes"]:
             detail = f" ({node['detail'].strip()})" if node["detail"].strip() else ""
             findings.append(
@@ -307,12 +298,9 @@ def accessibility_problems(
             if number % 25 == 0:
                 progress(f"  accessibility: {number}/{len(pages)} pages")
             soup, shown = parse_html(page_file), display_path(page_file)
-            # The views load the page and run axe side by side: the browser spends much of each step waiting.
             for tab in tabs:
-                tab.start_loading(url_path(site_dir, page_file))
-            found: dict[View, list[Finding]] = {tab.view: [(m, []) for m in tab.loaded()] for tab in tabs}
-            for tab in tabs:
-                view, findings = tab.view, found[tab.view]
+                view = tab.view
+                findings: list[Finding] = [(m, []) for m in tab.open(url_path(site_dir, page_file))]
                 if view.phone:
                     findings += check_overflow(tab.page, view.width)
                 else:
@@ -321,10 +309,7 @@ def accessibility_problems(
                     findings += check_large_text(tab.page)
                 elif view.phone:
                     findings += check_tap_targets(tab.page)
-                start_axe(tab.page)
-            for tab in tabs:
-                found[tab.view] += axe_findings(tab.page)
-            for view, findings in found.items():
+                findings += run_axe(tab.page)
                 for message, chain in findings:
                     views_seen = seen[(shown, *_source_position(soup, chain), message)]
                     if view.label not in views_seen:

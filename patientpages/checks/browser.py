@@ -159,17 +159,8 @@ class SiteTab:
 
     def open(self, url_path: str) -> list[str]:
         """Loads a page; returns the problems seen while loading it."""
-        self.start_loading(url_path)
-        return self.loaded()
-
-    def start_loading(self, url_path: str) -> None:
-        """Starts loading a page, returning as soon as its document arrives (other tabs can load meanwhile)."""
         self.observed = []
-        self.page.goto(self.origin + quote(url_path), wait_until="commit")
-
-    def loaded(self) -> list[str]:
-        """Waits until the page `start_loading` began has loaded; returns the problems seen while loading it."""
-        self.page.wait_for_load_state("load")
+        self.page.goto(self.origin + quote(url_path), wait_until="load")
         return self.observed
 
     def close(self) -> None:
