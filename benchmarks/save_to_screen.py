@@ -120,6 +120,8 @@ def in_browser(content: Path, out: Path, repeat: int, handouts: bool) -> dict[st
                     found.append(time.time() - saved)
                     # The reader sees the change when the reloaded page first paints. Playwright notices it later:
                     # after a navigation it looks again only after a growing pause (up to half a second).
+                    # The text can be in the laid-out page a moment before the page is first painted.
+                    page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length")
                     painted.append(page.evaluate(_FIRST_PAINT_JS) / 1000 - saved)
                 results[name + " (save to visible)"] = statistics.median(painted)
                 results[name + " (found by Playwright)"] = statistics.median(found)

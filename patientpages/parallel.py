@@ -25,7 +25,7 @@ from .terms import TermLinker
 
 T = TypeVar("T")
 R = TypeVar("R")
-MIN_PAGES_PER_WORKER = 100  # below this a worker costs more to start than it saves
+MIN_PAGES_PER_WORKER = 20  # below this a worker costs more to start than it saves
 MIN_PDFS_PER_WORKER = 3  # a PDF takes a good part of a second, so a few are enough
 CANCEL_POLL_SECONDS = 0.05
 
@@ -58,8 +58,9 @@ def map_in_order(
     """`[job(i) for i in items]`, in `workers` forked processes when more than one.
 
     With `cancelled` (the dev server), the work always runs in forked processes, even one: the server's own
-    process stays free to send the reloaded page, and when `cancelled()` turns true the workers are stopped
-    within a twentieth of a second (BuildCancelled), so a newer save never waits for the PDFs of an older one."""
+    process stays free to send the reloaded page (the workers run at low priority), and when `cancelled()`
+    turns true the workers are stopped within a twentieth of a second (BuildCancelled), so a newer save never
+    waits for the PDFs of an older one."""
     if not items:
         return []
     if cancelled is None and (workers <= 1 or len(items) <= 1):
@@ -72,7 +73,9 @@ def map_in_order(
     _job = job
     workers = max(1, workers)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # Work that a newer save may cancel is background work: it yields the processor to the next rebuild.
+        initializer = None if cancelled is None else _lower_priority
+        with multiprocessing.get_context("fork").Pool(workers, initializer) as pool:
             values: Iterator[Any]
             if cancelled is None:
                 values = pool.imap(_run, items, chunksize=max(1, len(items) // (workers * 8)))
@@ -85,6 +88,10 @@ def map_in_order(
             return out  # leaving the `with` early (BuildCancelled, or any error) stops the workers
     finally:
         _job = None
+
+
+def _lower_priority() -> None:
+    os.nice(10)
 
 
 def _unless_cancelled(values: Any, count: int, cancelled: Callable[[], bool]) -> Iterator[Any]:
