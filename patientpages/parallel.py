@@ -25,7 +25,10 @@ from .terms import TermLinker
 
 T = TypeVar("T")
 R = TypeVar("R")
-MIN_PAGES_PER_WORKER = 20  # below this a worker costs more to start than it saves
+# Below this many pages a worker costs more to start than it saves. A forked worker copies what memory it
+# touches, so in a big site the bar is higher: a twentieth of the site's pages (a drug edit in a 1,000-drug
+# site renders its few dozen pages faster in one process; a brand-name edit in a small site, in two).
+MIN_PAGES_PER_WORKER, SITE_SHARE_PER_WORKER = 20, 20
 MIN_PDFS_PER_WORKER = 3  # a PDF takes a good part of a second, so a few are enough
 CANCEL_POLL_SECONDS = 0.05
 
@@ -115,11 +118,13 @@ def render_pages(
     linker: TermLinker | None = None,
     context: dict[str, Any] | None = None,
     workers: int | None = None,
+    site_pages: int = 0,
     progress: Callable[[str], None] = lambda _: None,
     bar: bool = False,
 ) -> list[tuple[str, Reads, float | None, list[str]]]:
     """Each page's HTML, what it read, its reading grade and the glossary terms it links (with a `linker`);
-    every template mistake reported together."""
+    every template mistake reported together. `site_pages`, the size of the whole site, decides whether
+    workers pay (MIN_PAGES_PER_WORKER)."""
 
     def one(index: int) -> tuple[str, Reads, float | None, list[str]] | Problem:
         page = pages[index]
@@ -136,7 +141,8 @@ def render_pages(
             return problem
         return html, reads, reading_grade(html), used
 
-    count = worker_count(len(pages), MIN_PAGES_PER_WORKER, workers)
+    per_worker = max(MIN_PAGES_PER_WORKER, site_pages // SITE_SHARE_PER_WORKER)
+    count = worker_count(len(pages), per_worker, workers)
     with _progress(len(pages), "pages", progress, bar) as done:
         results = map_in_order(one, range(len(pages)), count, done)
     problems = [r for r in results if isinstance(r, Problem)]

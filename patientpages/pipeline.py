@@ -320,7 +320,7 @@ class Builder:
                 stale.append(page)
         rendered = render_pages(
             self.env, self.paths, graph, stale, linker=linker, context=context, workers=self.workers,
-            progress=progress, bar=self.bar,
+            site_pages=len(result.pages), progress=progress, bar=self.bar,
         )  # fmt: skip
         for page, (html, reads, grade, terms) in zip(stale, rendered, strict=True):
             result.html[page.output] = html
