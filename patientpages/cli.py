@@ -31,9 +31,7 @@ def build_extras(*, handouts: bool = True, handout_cache: Path | None = None) ->
 
         from .handouts import write_handouts
 
-        extras.append(
-            functools.partial(write_handouts, cache_folder=handout_cache) if handout_cache else write_handouts
-        )
+        extras.append(functools.partial(write_handouts, cache_folder=handout_cache))
     return extras
 
 
@@ -233,14 +231,14 @@ def _check(paths: Paths, *, strict: bool) -> int:
     import tempfile
 
     from .checks import run_trust_checks
-    from .handouts.cache import CACHE_FOLDER
+    from .handouts.cache import cache_beside
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
         strict_paths = Paths(paths.content, paths.templates, paths.static, out)
         # The handouts `build` laid out are reused from its cache beside site/: laying out every PDF again
         # would cost the editor about a second a handout.
-        extras = build_extras(handout_cache=paths.out.with_name(CACHE_FOLDER))
+        extras = build_extras(handout_cache=cache_beside(paths.out))
         result = build(strict_paths, extras=extras, progress=print)
         print(summary(result, today))
         checked = run_trust_checks(out, progress=print, base_url=result.graph.content.site.record.base_url)

@@ -117,8 +117,8 @@ def render_pages(
     *,
     linker: TermLinker | None = None,
     context: dict[str, Any] | None = None,
+    site_pages: int,
     workers: int | None = None,
-    site_pages: int = 0,
     progress: Callable[[str], None] = lambda _: None,
     bar: bool = False,
 ) -> list[tuple[str, Reads, float | None, list[str]]]:

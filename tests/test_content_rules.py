@@ -8,9 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pypdf
 import pytest
-from conftest import FIXTURE, Site, once_per_run, paths_for
+from conftest import FIXTURE, Site, once_per_run, paths_for, pdf_pages_text
 
 from patientpages.cli import main
 from patientpages.errors import BuildFailed
@@ -34,7 +33,7 @@ def built(content: Path, tmp_path: Path) -> Site:
 
 
 def pdf_text(path: Path) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(path).pages)
+    return " ".join(pdf_pages_text(path))
 
 
 def tier_items(site: Site, page: str) -> dict[str, str]:

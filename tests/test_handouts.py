@@ -343,7 +343,7 @@ def test_clinic_details_printed_when_set(tmp_path):
     assert result.graph.content.site.record.clinic.phone == "555-0100"
     assert len(_drug_pages(result)) == 3
     for page in _drug_pages(result):
-        text = " ".join(_text(p) for p in pypdf.PdfReader(tmp_path / "site" / page.view.handout).pages)
+        text = " ".join(pdf_pages_text(tmp_path / "site" / page.view.handout))
         assert "Example Cancer Centre" in text
         assert "Care team phone 555-0100" in text and "After-hours phone 555-0199" in text
         assert "Care team: 555-0100" in text  # in the urgent box too, where it is needed

@@ -34,7 +34,7 @@ from ..plan import Page
 from ..render import RecordingEnvironment, environment, render, template_problem
 from ..views import DrugView, HandoutFile, HandoutListView
 from .bundles import bundle, page_count
-from .cache import CACHE_FOLDER, Cache, cache_key
+from .cache import CACHE_FOLDER, Cache, cache_beside, cache_key
 from .layout import (
     EXTRAS,
     LARGE_PRINT_EXTRAS,
@@ -97,7 +97,7 @@ def write_handouts(
     pages = [p for p in result.pages if isinstance(p.view, DrugView)]
     env = result.env or environment(paths.templates)
     css = read_stylesheet(paths)
-    folder = cache_folder or paths.out.with_name(CACHE_FOLDER)
+    folder = cache_folder or cache_beside(paths.out)
     caches = {e: Cache(folder, e.paper + ("-large" if e.large_print else "")) for e in editions}
     handouts: list[str] = []  # every handout in this build, kept, reused or laid out
     kept, reused, jobs = 0, 0, []
@@ -150,7 +150,7 @@ def write_handouts(
                 reused += 1
     tighter = _lay_out(jobs, css, paths, outputs, handouts, result.cancelled)
     written = list(handouts)
-    counts = {output: page_count(outputs.read(output)) for output in handouts}
+    counts = {output: _page_count(outputs, output) for output in handouts}
     for url, pdf in ({} if default_only else _bundles(result, outputs, handouts)).items():
         outputs.put(url, pdf)
         written.append(url)
@@ -168,6 +168,17 @@ def write_handouts(
     if tighter:  # close to the page limit: worth knowing before the next edit makes them too long
         progress(f"handouts set tighter to fit: {', '.join(tighter)}")
     return sorted(written)
+
+
+_pages_of: dict[str, int] = {}  # a PDF's sha256 -> its pages: a loaded dev server parses each PDF once
+
+
+def _page_count(outputs: SiteOutputs, url: str) -> int:
+    """The PDF's pages, known by the hash its outputs recorded; read and parsed only the first time."""
+    sha = outputs.present[url].sha
+    if sha not in _pages_of:
+        _pages_of[sha] = page_count(outputs.read(url))
+    return _pages_of[sha]
 
 
 def _same_templates(recorded: dict[str, str], now: dict[str, str]) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 import pypdf
@@ -20,11 +19,5 @@ def bundle(pdfs: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-_counted: dict[str, int] = {}  # sha256 of a PDF -> its pages: a loaded dev server counts each PDF once
-
-
 def page_count(pdf: bytes) -> int:
-    key = hashlib.sha256(pdf).hexdigest()
-    if key not in _counted:
-        _counted[key] = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    return _counted[key]
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)

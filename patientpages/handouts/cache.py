@@ -17,6 +17,12 @@ from pathlib import Path
 
 CACHE_FOLDER = ".handout-cache"
 
+
+def cache_beside(out: Path) -> Path:
+    """Where a build into `out` keeps its handout PDFs: beside it, so a build that replaces `out` keeps them."""
+    return out.with_name(CACHE_FOLDER)
+
+
 # The handout code itself shapes the PDF (layouts, options, wording rules): any change to it renders anew.
 _CODE = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
 
