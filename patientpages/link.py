@@ -81,6 +81,11 @@ class SiteGraph:
     review_due: dict[str, dt.date] = field(default_factory=lambda: Table("review_due"))  # drug slug -> date
     listings: dict[str, Listing] = field(default_factory=lambda: Table("listings"))  # drug slug -> how lists show it
     audiences: dict[str, tuple[Audience, ...]] = field(default_factory=lambda: Table("audiences"))  # drug -> pages
+    # (drug, audience) -> side effect -> where its sources reported it (`reported_in` of each entry naming it):
+    # a side-effect page reads this, not the drug's whole use, so editing a drug's text does not replan it.
+    reports: dict[tuple[str, Audience], dict[str, frozenset[str | None]]] = field(
+        default_factory=lambda: Table("reports")
+    )
     # ("class" | "exact-class" | "condition", slug, audience) -> the drugs listed there, by name: a drug page
     # picks its related medicines from the front of these without reading every drug of a big class.
     by_name: dict[tuple[str, str, Audience], tuple[str, ...]] = field(default_factory=lambda: Table("by_name"))
@@ -167,10 +172,12 @@ class _Linked:
     uses: dict[tuple[str, Audience], DrugUse]
     due: dt.date
     joins: list[tuple[str, str, Audience]]  # (graph table, key, audience): a list the drug is added to, in order
+    reports: dict[tuple[str, Audience], dict[str, frozenset[str | None]]] = field(default_factory=dict)
 
     def add_to(self, graph: SiteGraph, slug: str, problems: list[Problem]) -> None:
         problems += self.problems
         graph.uses.update(self.uses)
+        graph.reports.update(self.reports)
         graph.review_due[slug] = self.due
         for table, key, audience in self.joins:
             getattr(graph, table).setdefault(key, {}).setdefault(audience, []).append(slug)
@@ -229,10 +236,13 @@ def _link_drug_entry(entry: Entry, check: _Checker) -> _Linked:
             check.ref(entry, SOURCES, study.source, base + ("studies", i, "source"))
         check.tiers(entry, use.side_effects, base + ("side_effects",), also=drug.side_effects)
         tiers = _merge_tiers(drug.side_effects, use.side_effects)
+        reports: dict[str, set[str | None]] = {}
         for tier in tiers.values():
             for item in tier:
+                reports.setdefault(item.slug, set()).add(item.reported_in)
                 if item.slug in content.side_effects:
                     linked.joins.append(("effect_drugs", item.slug, audience))
+        linked.reports[(entry.slug, audience)] = {effect: frozenset(where) for effect, where in reports.items()}
         linked.joins += [("class_drugs", cls, audience) for cls in class_chain(content, drug.treatment_class)]
         narrative = entry.narratives.get(audience.slug)
         linked.uses[(entry.slug, audience)] = DrugUse(

@@ -482,8 +482,7 @@ def _reported_where(graph: SiteGraph, effect: str, audience: Audience, drugs: li
     effect in the other audience says so: "Besponsa; reported in adults"."""
     out = []
     for slug, link_ in zip(sorted(set(drugs)), _drug_links(graph, drugs, audience), strict=True):
-        use = graph.use(slug, audience)
-        where = {e.reported_in for t in TIERS for e in (use.tiers[t] if use else []) if e.slug == effect}
+        where = graph.reports.get((slug, audience), {}).get(effect, frozenset())
         if len(where) == 1 and audience.reported_in(next(iter(where))):
             note = "; ".join(filter(None, [link_.note, f"reported in {next(iter(where))}"]))
             link_ = replace(link_, note=note)
