@@ -69,17 +69,20 @@ class FileMemo:
 
     entries: dict[str, tuple[tuple, str, str, Any]] = field(default_factory=dict)  # path -> stamp, sha, tag, value
     seen: set[str] = field(default_factory=set)
+    # path -> lstat, from the look a loaded Builder took just before this build; for this build only
+    walked: dict[str, os.stat_result] = field(default_factory=dict)
 
     def read(
-        self, path: Path, tag: str, max_bytes: int, problems: list[Problem], parse: Callable[[list[Problem]], T]
+        self, path: Path | str, tag: str, max_bytes: int, problems: list[Problem], parse: Callable[[list[Problem]], T]
     ) -> T:
+        key = os.fspath(path)
+        info = self.walked.get(key)
         try:
-            info = os.lstat(path)
+            info = info or os.lstat(path)
         except OSError:
             return parse(problems)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
             return parse(problems)  # symlinks and oddities get the full checks every time
-        key = str(path)
         self.seen.add(key)
         # The device and inode tell a file moved in under the same name (a folder swapped); cheaper than realpath.
         stamp = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
@@ -87,7 +90,8 @@ class FileMemo:
         if hit and hit[0] == stamp and hit[2] == tag:
             return hit[3]
         try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            with open(key, "rb") as f:
+                sha = hashlib.sha256(f.read()).hexdigest()
         except OSError:
             return parse(problems)
         if hit and hit[1] == sha and hit[2] == tag:
@@ -103,9 +107,10 @@ class FileMemo:
         return value
 
     def forget_unseen(self) -> None:
-        """Drop files that were not read this build (removed, renamed)."""
+        """Drop files that were not read this build (removed, renamed), and this build's look at the files."""
         self.entries = {k: v for k, v in self.entries.items() if k in self.seen}
         self.seen = set()
+        self.walked = {}
 
 
 @dataclass

@@ -185,6 +185,8 @@ class Builder:
             return same
         inputs = self.inputs.record() if self.stays_loaded else {}
         memo = previous.files if self.cached else None
+        if memo is not None and self.stays_loaded:
+            memo.walked = self.inputs.stats  # the files were just looked at: the memo need not stat them again
         try:
             graph, pages = load_site(paths, memo, self.steps)
         finally:
@@ -386,18 +388,31 @@ class InputFiles:
     def __init__(self, folders: tuple[Path, ...]):
         self.folders = folders
         self.files: dict[str, tuple[tuple, str]] = {}  # path -> stamp, sha256 of the bytes, as last recorded
-        self.walked: dict[str, tuple] | None = None  # the stamps `unchanged` found, for `record` to use
+        self.walked: dict[str, os.stat_result] | None = None  # what `unchanged` found, for `record` to use
+        self.stats: dict[str, os.stat_result] = {}  # the files as `record` last found them (not following links)
 
-    def _walk(self) -> dict[str, tuple]:
-        stamps = {}
-        for folder in self.folders:
-            for root, _, names in os.walk(folder):
-                for name in names:
-                    path = os.path.join(root, name)
+    def _walk(self) -> dict[str, os.stat_result]:
+        """Every file's lstat. A symlink is noted as the link; the file it leads to is in the input folders too
+        (content may link nowhere else), so a change to either is seen."""
+        stats = {}
+        pending = [os.fspath(folder) for folder in self.folders]
+        while pending:
+            try:
+                found = os.scandir(pending.pop())
+            except OSError:
+                continue
+            with found:
+                for entry in found:
                     with contextlib.suppress(OSError):
-                        info = os.stat(path)
-                        stamps[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
-        return stamps
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(entry.path)
+                        else:
+                            stats[entry.path] = entry.stat(follow_symlinks=False)
+        return stats
+
+    @staticmethod
+    def _stamps(stats: dict[str, os.stat_result]) -> dict[str, tuple]:
+        return {path: (info.st_mtime_ns, info.st_size, info.st_ino) for path, info in stats.items()}
 
     def _sha(self, path: str, stamp: tuple) -> str:
         known = self.files.get(path)
@@ -411,13 +426,14 @@ class InputFiles:
     def record(self) -> dict[str, tuple[tuple, str]]:
         """The files now (taken before a build reads them, so a save during the build is seen afterwards); the
         look `unchanged` just took, if it took one."""
-        stamps, self.walked = self.walked or self._walk(), None
-        self.files = {path: (stamp, self._sha(path, stamp)) for path, stamp in stamps.items()}
+        self.stats, self.walked = self.walked or self._walk(), None
+        self.files = {path: (stamp, self._sha(path, stamp)) for path, stamp in self._stamps(self.stats).items()}
         return self.files
 
     def unchanged(self, before: dict[str, tuple[tuple, str]]) -> bool:
         """No file added, removed, or with other bytes than in `before`."""
-        stamps = self.walked = self._walk()
+        self.walked = self._walk()
+        stamps = self._stamps(self.walked)
         if stamps.keys() != before.keys():
             return False
         for path, stamp in stamps.items():
