@@ -54,7 +54,8 @@ def cache_folder(out: Path) -> Path:
 class PageReads:
     """What one page read while it rendered, and what came of it."""
 
-    key: str  # digest of the page's plan: its view (records, narratives), title, breadcrumbs, and the site settings
+    key: str  # digest of the page's plan: its view (records, narratives), title, breadcrumbs
+    site: str  # digest of what every page reads besides its plan: the site settings and the glossary
     templates: dict[str, str]  # template name -> digest of its source: the page's template, includes, extends
     links: dict[tuple[str, str], str]  # cross-links its Markdown asked for -> where each led
     grade: float | None
@@ -133,6 +134,7 @@ class BuildState:
     extra_outputs: list[str] = field(default_factory=list)  # the files the extras (handouts) put
     extra_keys: dict[str, str] = field(default_factory=dict)  # an extra's name -> digest of what shaped its files
     site_files: str = ""  # digest of the list of every file in site/, for the whole-site page checks
+    templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source, as built
 
     @classmethod
     def load(cls, out: Path) -> BuildState:

@@ -273,7 +273,7 @@ class Builder:
         """Render every page whose reads changed; keep the rest as they are in site/. The glossary comes last:
         its entries list the pages that use each term, which every page recorded when it was rendered."""
         paths, graph = self.paths, result.graph
-        result.templates = _template_digests(paths.templates)
+        result.templates = result.state.templates = _template_digests(paths.templates)
         if result.templates != self.compiled:
             _compile_templates(self.env)
             self.compiled = result.templates
@@ -308,11 +308,13 @@ class Builder:
         progress: Progress,
     ) -> None:
         graph, templates = result.graph, result.templates
-        keys = {page.output: digest(site_key, page.plan_digest) for page in pages}
+        # Every page kept or rendered by the last build read that build's templates: when none changed since,
+        # no page need look at its own.
+        changed = None if templates == result.previous.templates else templates
         stale = []
         for page in pages:
             before = result.previous.pages.get(page.output)
-            if outputs and before and _unchanged(before, keys[page.output], page, graph, templates, outputs):
+            if outputs and before and _unchanged(before, site_key, page, graph, changed, outputs):
                 outputs.keep(page.output)
                 result.state.pages[page.output] = before
                 result.grades[page.output] = before.grade
@@ -327,7 +329,9 @@ class Builder:
             result.html[page.output] = html
             result.grades[page.output] = grade
             read = {name: templates.get(name, "") for name in sorted(reads.templates)}
-            result.state.pages[page.output] = PageReads(keys[page.output], read, dict(reads.links), grade, terms)
+            result.state.pages[page.output] = PageReads(
+                page.plan_digest, site_key, read, dict(reads.links), grade, terms
+            )
             if outputs is not None:
                 outputs.put(page.output, html)
 
@@ -444,10 +448,13 @@ class InputFiles:
 
 
 def _unchanged(
-    before: PageReads, key: str, page: Page, graph: SiteGraph, templates: dict[str, str], outputs: SiteOutputs
+    before: PageReads, site: str, page: Page, graph: SiteGraph, templates: dict[str, str] | None, outputs: SiteOutputs
 ) -> bool:
-    """The page read the same plan, templates and cross-link targets as last time, and its file is intact."""
-    if before.key != key or any(templates.get(name) != sha for name, sha in before.templates.items()):
+    """The page read the same plan, site settings, templates and cross-link targets as last time, and its file is
+    intact. `templates` None: no template changed since the last build."""
+    if before.key != page.plan_digest or before.site != site:
+        return False
+    if templates is not None and any(templates.get(name) != sha for name, sha in before.templates.items()):
         return False
     try:
         if any(cross_link_url(graph, page, k, s) != url for (k, s), url in before.links.items()):

@@ -94,7 +94,7 @@ class Page:
         templates. Kept on the page, which a rebuild reuses while its reads are unchanged."""
         return digest(repr(self))
 
-    @property
+    @functools.cached_property
     def output(self) -> str:
         """Path inside site/: a folder URL is written as its index.html."""
         return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
