@@ -189,7 +189,7 @@ class _Linked:
         # Plain dict calls: linking fills the tables, no recorded step reads them here (and a thousand drugs
         # make tens of thousands of these).
         for name, places in self.joins.items():
-            table = getattr(graph, name)
+            table: dict[str, dict[Audience, list[str]]] = getattr(graph, name)
             for key, audience in places:
                 by_audience = dict.get(table, key)
                 if by_audience is None:
