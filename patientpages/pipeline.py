@@ -283,16 +283,16 @@ class Builder:
         pages = [p for p in result.pages if p.kind != "glossary"]
         self._render_some(result, outputs, pages, site_key, linker, None, progress)
         used_by: dict[str, list[Link]] = {}
+        uses = []  # each page that links a term: its terms and its "used on" link, as plain text
         for page in pages:
-            for term_id in result.state.pages[page.output].terms:
-                used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
+            terms = result.state.pages[page.output].terms
+            if terms:
+                link = page.as_link  # made once a page: a rebuild reuses most pages
+                for term_id in terms:
+                    used_by.setdefault(term_id, []).append(link)
+                uses.append(f"{' '.join(terms)}\t{link.title}\t{link.url}\t{link.note}\t{link.kind}")
         last = [p for p in result.pages if p.kind == "glossary"]
         # Keyed by the plain text of every "used on" link (a dataclass repr of thousands of links is slow).
-        uses = (
-            f"{term}\t{link.title}\t{link.url}\t{link.note}\t{link.kind}"
-            for term, links in used_by.items()
-            for link in links
-        )
         glossary_key = digest(site_key, "\n".join(uses))
         self._render_some(result, outputs, last, glossary_key, None, {"used_by": used_by}, progress)
         self._check_pages(result, outputs)
@@ -481,10 +481,6 @@ def _template_digests(templates: Path) -> dict[str, str]:
     return {
         p.relative_to(templates).as_posix(): digest(p.read_bytes()) for p in sorted(templates.rglob("*")) if p.is_file()
     }
-
-
-def _audience_label(page: Page) -> str:
-    return page.audience.for_readers if page.audience else ""
 
 
 def _site_files(paths: Paths, result: BuildResult) -> set[str]:

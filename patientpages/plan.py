@@ -95,6 +95,11 @@ class Page:
         return digest(repr(self))
 
     @functools.cached_property
+    def as_link(self) -> Link:
+        """The page in a list of pages (the glossary's "used on"), labelled with whom it is for."""
+        return Link(self.title, self.url, self.audience.for_readers if self.audience else "")
+
+    @functools.cached_property
     def output(self) -> str:
         """Path inside site/: a folder URL is written as its index.html."""
         return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
