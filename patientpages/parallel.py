@@ -80,11 +80,13 @@ def render_pages(
     workers: int | None = None,
     progress: Callable[[str], None] = lambda _: None,
     bar: bool = False,
-) -> list[tuple[str, Reads, float | None, list[str]]]:
-    """Each page's HTML, what it read, its reading grade and the glossary terms it links (with a `linker`);
-    every template mistake reported together."""
+    finish: Callable[[Page, str], Any] = lambda _, html: html,
+) -> list[tuple[Any, Reads, float | None, list[str]]]:
+    """Each page's HTML (or what `finish` makes of it, in the worker: the HTML need not travel back), what it
+    read, its reading grade and the glossary terms it links (with a `linker`); every template mistake reported
+    together."""
 
-    def one(index: int) -> tuple[str, Reads, float | None, list[str]] | Problem:
+    def one(index: int) -> tuple[Any, Reads, float | None, list[str]] | Problem:
         page = pages[index]
         reads = Reads()
         used: list[str] = []
@@ -97,7 +99,7 @@ def render_pages(
             if problem is None:
                 raise
             return problem
-        return html, reads, reading_grade(html), used
+        return finish(page, html), reads, reading_grade(html), used
 
     count = worker_count(len(pages), MIN_PAGES_PER_WORKER, workers)
     with _progress(len(pages), "pages", progress, bar) as done:

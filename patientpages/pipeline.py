@@ -12,7 +12,8 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+import typing
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .errors import BuildFailed, Problem
 from .file_access import Access, links_outside
 from .kinds import handout_bundle_url, handout_editions, handout_url
 from .link import SiteGraph, link
-from .outputs import SiteOutputs, finish_interrupted_commit
+from .outputs import RenderedPages, SiteOutputs, Staged, finish_interrupted_commit
 from .page_checks import page_problems
 from .parallel import render_pages
 from .plan import Page, plan
@@ -54,7 +55,8 @@ class Paths:
 class BuildResult:
     graph: SiteGraph
     pages: list[Page]
-    html: dict[str, str] = field(default_factory=dict)  # output path -> HTML, for the pages rendered this time
+    # output path -> HTML, for the pages rendered this time (read back from the outputs when asked for)
+    html: MutableMapping[str, str] = field(default_factory=dict)
     grades: dict[str, float | None] = field(default_factory=dict)
     seconds: float = 0.0
     files_written: int = 0
@@ -74,7 +76,8 @@ class BuildResult:
     def __getstate__(self) -> dict:
         # The Jinja environment and the cancel check belong to the running build; a stored result (a test
         # sharing one build across processes) keeps what was built.
-        return {k: v for k, v in self.__dict__.items() if k not in ("env", "cancelled")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("env", "cancelled")}
+        return state | {"html": dict(self.html)}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, env=None, cancelled=lambda: False)
@@ -205,6 +208,7 @@ class Builder:
             outputs = SiteOutputs(paths.out, usable)
             try:  # files are staged as they are made; a build that stops leaves none of them behind
                 result = BuildResult(graph, pages, previous=previous if usable is not None else BuildState())
+                result.html = RenderedPages(outputs)
                 result.state = BuildState(files=previous.files)
                 result.env = self.env
                 result.cancelled = cancelled
@@ -281,7 +285,8 @@ class Builder:
         site_key = digest(repr(graph.content.site.record), repr([g.record for g in graph.content.glossary]))
         linker = glossary_linker(graph)
         pages = [p for p in result.pages if p.kind != "glossary"]
-        self._render_some(result, outputs, pages, site_key, linker, None, progress)
+        files = _site_files(self.paths, result)  # for the page checks, run as each page is rendered
+        flagged = self._render_some(result, outputs, pages, site_key, linker, None, progress, files)
         used_by: dict[str, list[Link]] = {}
         uses = []  # each page that links a term: its terms and its "used on" link, as plain text
         for page in pages:
@@ -294,8 +299,8 @@ class Builder:
         last = [p for p in result.pages if p.kind == "glossary"]
         # Keyed by the plain text of every "used on" link (a dataclass repr of thousands of links is slow).
         glossary_key = digest(site_key, "\n".join(uses))
-        self._render_some(result, outputs, last, glossary_key, None, {"used_by": used_by}, progress)
-        self._check_pages(result, outputs)
+        flagged += self._render_some(result, outputs, last, glossary_key, None, {"used_by": used_by}, progress, files)
+        self._check_pages(result, outputs, files, flagged)
 
     def _render_some(
         self,
@@ -306,7 +311,10 @@ class Builder:
         linker: TermLinker | None,
         context: dict | None,
         progress: Progress,
-    ) -> None:
+        files: set[str],
+    ) -> list[str]:
+        """Render the pages whose reads changed, check each and stage it as it is made (in the worker that
+        rendered it: the HTML is not sent back or kept); the pages the checks found a problem in."""
         graph, templates = result.graph, result.templates
         # Every page kept or rendered by the last build read that build's templates: when none changed since,
         # no page need look at its own.
@@ -321,35 +329,52 @@ class Builder:
                 result.reused += 1
             else:
                 stale.append(page)
+        out = self.paths.out
+
+        def finish(page: Page, html: str) -> tuple[str | Staged, bool]:
+            flagged = bool(page_problems({page.output: html}, files, out))
+            return (html if outputs is None else outputs.stage(page.output, html)), flagged
+
+        if outputs is not None and stale:
+            outputs.open_staging()  # before the workers fork, so they all stage into it
         rendered = render_pages(
             self.env, self.paths, graph, stale, linker=linker, context=context, workers=self.workers,
-            progress=progress, bar=self.bar,
+            progress=progress, bar=self.bar, finish=finish,
         )  # fmt: skip
-        for page, (html, reads, grade, terms) in zip(stale, rendered, strict=True):
-            result.html[page.output] = html
+        flagged = []
+        for page, ((made, problems), reads, grade, terms) in zip(stale, rendered, strict=True):
+            if isinstance(made, Staged) and isinstance(result.html, RenderedPages):
+                typing.cast(SiteOutputs, outputs).note(page.output, made)
+                result.html.staged(page.output)
+            else:
+                result.html[page.output] = typing.cast(str, made)
+            if problems:
+                flagged.append(page.output)
             result.grades[page.output] = grade
             read = {name: templates.get(name, "") for name in sorted(reads.templates)}
             result.state.pages[page.output] = PageReads(
                 page.plan_digest, site_key, read, dict(reads.links), grade, terms
             )
-            if outputs is not None:
-                outputs.put(page.output, html)
+        return flagged
 
-    def _check_pages(self, result: BuildResult, outputs: SiteOutputs | None) -> None:
-        """The cheap per-page checks: on the pages rendered now, or on every page when the site's list of files
-        changed (a removed stylesheet breaks pages that did not change). On any problem every page is checked,
-        so the report is the same as a full build's."""
-        files = _site_files(self.paths, result)
+    def _check_pages(
+        self, result: BuildResult, outputs: SiteOutputs | None, files: set[str], flagged: list[str]
+    ) -> None:
+        """The cheap per-page checks ran on each page as it was rendered (`flagged`: where they found a problem).
+        When the site's list of files changed (a removed stylesheet breaks pages that did not change), the pages
+        kept from the last build are checked too. On any problem every page is checked, so the report is the
+        same as a full build's."""
         result.state.site_files = digest(*sorted(files))
         whole = result.state.site_files != result.previous.site_files
-        found = [] if whole else page_problems(result.html, files, self.paths.out)
-        if whole or found:
-            html = dict(result.html)
-            if outputs is not None:
-                for page in result.pages:
-                    if page.output not in html:
-                        html[page.output] = outputs.read(page.output).decode("utf-8")
-            found = page_problems(html, files, self.paths.out)
+        if not flagged and not whole:
+            return
+        pages = _PagesAsBuilt(result, outputs)
+        out = self.paths.out
+        if not flagged:
+            kept = (path for path in pages if path not in result.html)
+            if not any(page_problems({path: pages[path]}, files, out) for path in kept):
+                return
+        found = page_problems(pages, files, out)
         if found:
             raise BuildFailed(found)
 
@@ -462,6 +487,25 @@ def _unchanged(
     except (KeyError, IndexError):  # a cross-link target that is gone: render, and let that report it
         return False
     return outputs.intact(page.output)
+
+
+class _PagesAsBuilt(Mapping[str, str]):
+    """Every page's HTML as this build leaves it, read one at a time when asked for (not all held at once)."""
+
+    def __init__(self, result: BuildResult, outputs: SiteOutputs | None):
+        self.result, self.outputs = result, outputs
+        self.paths = [page.output for page in result.pages]
+
+    def __getitem__(self, path: str) -> str:
+        if path in self.result.html or self.outputs is None:
+            return self.result.html[path]
+        return self.outputs.read(path).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 def _compile_templates(env: jinja2.Environment) -> None:
