@@ -331,9 +331,10 @@ class Builder:
                 stale.append(page)
         out = self.paths.out
 
-        def finish(page: Page, html: str) -> tuple[str | Staged, bool]:
+        def finish(page: Page, html: str) -> tuple[str | Staged, bool, str]:
             flagged = bool(page_problems({page.output: html}, files, out))
-            return (html if outputs is None else outputs.stage(page.output, html)), flagged
+            # The plan's digest too: a repr of the whole view, worth making in parallel on a full build.
+            return (html if outputs is None else outputs.stage(page.output, html)), flagged, page.plan_digest
 
         if outputs is not None and stale:
             outputs.open_staging()  # before the workers fork, so they all stage into it
@@ -342,7 +343,8 @@ class Builder:
             progress=progress, bar=self.bar, finish=finish,
         )  # fmt: skip
         flagged = []
-        for page, ((made, problems), reads, grade, terms) in zip(stale, rendered, strict=True):
+        for page, ((made, problems, plan_digest), reads, grade, terms) in zip(stale, rendered, strict=True):
+            page.plan_digest = plan_digest  # as the worker found it (the same, where this process has it too)
             if isinstance(made, Staged) and isinstance(result.html, RenderedPages):
                 typing.cast(SiteOutputs, outputs).note(page.output, made)
                 result.html.staged(page.output)
