@@ -45,6 +45,16 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def file_sha(path: str) -> str:
+    """sha256 of a file's bytes."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+# A file as a loaded Builder looked at it before a build: its lstat and `file_sha` ("" if it could not be read).
+Looked = tuple[os.stat_result, str]
+
+
 def cache_folder(out: Path) -> Path:
     out = out.resolve()
     return out.with_name(f".{out.name}.cache")
@@ -70,16 +80,16 @@ class FileMemo:
 
     entries: dict[str, tuple[tuple, str, str, Any]] = field(default_factory=dict)  # path -> stamp, sha, tag, value
     seen: set[str] = field(default_factory=set)
-    # path -> lstat, from the look a loaded Builder took just before this build; for this build only
-    walked: dict[str, os.stat_result] = field(default_factory=dict)
+    # path -> lstat and digest, from the look a loaded Builder took just before this build; for this build only
+    walked: dict[str, Looked] = field(default_factory=dict)
 
     def read(
         self, path: Path | str, tag: str, max_bytes: int, problems: list[Problem], parse: Callable[[list[Problem]], T]
     ) -> T:
         key = os.fspath(path)
-        info = self.walked.get(key)
+        looked = self.walked.get(key)
         try:
-            info = info or os.lstat(path)
+            info = looked[0] if looked else os.lstat(path)
         except OSError:
             return parse(problems)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
@@ -91,8 +101,7 @@ class FileMemo:
         if hit and hit[0] == stamp and hit[2] == tag:
             return hit[3]
         try:
-            with open(key, "rb") as f:
-                sha = hashlib.sha256(f.read()).hexdigest()
+            sha = looked[1] if looked and looked[1] else file_sha(key)
         except OSError:
             return parse(problems)
         if hit and hit[1] == sha and hit[2] == tag:

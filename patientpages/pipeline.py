@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jinja2
 
-from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
+from .build_cache import VERSION, BuildState, FileMemo, Looked, PageReads, digest, file_sha
 from .content import read_content
 from .errors import BuildFailed, Problem
 from .file_access import Access, links_outside
@@ -159,7 +159,7 @@ class Builder:
         self.stays_loaded = stays_loaded
         self.unsaved = False  # a build whose state is not in the cache yet (see `save`)
         self.steps = Steps()  # each page's planning and what it read, so a rebuild replans only what changed
-        self.last: tuple[BuildResult, dict[str, tuple[tuple, str]], bool] | None = None  # result, inputs, extras
+        self.last: tuple[BuildResult, dict[str, Looked], bool] | None = None  # result, inputs, extras
 
     def build(
         self,
@@ -189,7 +189,7 @@ class Builder:
         inputs = self.inputs.record() if self.stays_loaded else {}
         memo = previous.files if self.cached else None
         if memo is not None and self.stays_loaded:
-            memo.walked = self.inputs.stats  # the files were just looked at: the memo need not stat them again
+            memo.walked = inputs  # the files were just looked at: the memo need not stat or hash them again
         try:
             graph, pages = load_site(paths, memo, self.steps)
         finally:
@@ -418,9 +418,8 @@ class InputFiles:
 
     def __init__(self, folders: tuple[Path, ...]):
         self.folders = folders
-        self.files: dict[str, tuple[tuple, str]] = {}  # path -> stamp, sha256 of the bytes, as last recorded
+        self.files: dict[str, Looked] = {}  # path -> lstat and sha256 of the bytes, as last recorded
         self.walked: dict[str, os.stat_result] | None = None  # what `unchanged` found, for `record` to use
-        self.stats: dict[str, os.stat_result] = {}  # the files as `record` last found them (not following links)
 
     def _walk(self) -> dict[str, os.stat_result]:
         """Every file's lstat. A symlink is noted as the link; the file it leads to is in the input folders too
@@ -441,37 +440,36 @@ class InputFiles:
                             stats[entry.path] = entry.stat(follow_symlinks=False)
         return stats
 
-    @staticmethod
-    def _stamps(stats: dict[str, os.stat_result]) -> dict[str, tuple]:
-        return {path: (info.st_mtime_ns, info.st_size, info.st_ino) for path, info in stats.items()}
-
-    def _sha(self, path: str, stamp: tuple) -> str:
+    def _sha(self, path: str, info: os.stat_result) -> str:
         known = self.files.get(path)
-        if known and known[0] == stamp:
+        if known and _stamp(known[0]) == _stamp(info):
             return known[1]
         try:
-            return digest(Path(path).read_bytes())
+            return file_sha(path)
         except OSError:
             return ""
 
-    def record(self) -> dict[str, tuple[tuple, str]]:
+    def record(self) -> dict[str, Looked]:
         """The files now (taken before a build reads them, so a save during the build is seen afterwards); the
         look `unchanged` just took, if it took one."""
-        self.stats, self.walked = self.walked or self._walk(), None
-        self.files = {path: (stamp, self._sha(path, stamp)) for path, stamp in self._stamps(self.stats).items()}
+        stats, self.walked = self.walked or self._walk(), None
+        self.files = {path: (info, self._sha(path, info)) for path, info in stats.items()}
         return self.files
 
-    def unchanged(self, before: dict[str, tuple[tuple, str]]) -> bool:
+    def unchanged(self, before: dict[str, Looked]) -> bool:
         """No file added, removed, or with other bytes than in `before`."""
         self.walked = self._walk()
-        stamps = self._stamps(self.walked)
-        if stamps.keys() != before.keys():
+        if self.walked.keys() != before.keys():
             return False
-        for path, stamp in stamps.items():
+        for path, info in self.walked.items():
             known = before[path]
-            if known[0] != stamp and self._sha(path, stamp) != known[1]:
+            if _stamp(known[0]) != _stamp(info) and self._sha(path, info) != known[1]:
                 return False
         return True
+
+
+def _stamp(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_mtime_ns, info.st_size, info.st_ino
 
 
 def _unchanged(
