@@ -34,6 +34,7 @@ from patientpages.pipeline import Builder, BuildResult, Paths, build  # noqa: E4
 
 EDITED_DRUG = "drug-0000"
 EDITED_TEMPLATE = "partials/reviewed.html"  # the review line on every record page
+RECORD_EDITS = 5
 
 
 def timed(fn, repeat: int) -> dict:
@@ -66,11 +67,19 @@ def seconds_since(started: float) -> float:
     return round(time.perf_counter() - started, 3)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children: the forked page-rendering workers are children,
+    and a pool's workers are reaped before the build returns, so their time is counted too."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def timed_build(builder: Builder) -> tuple[dict, BuildResult]:
-    """Wall time, and CPU time of this process: on a shared machine the CPU time is the steadier figure."""
-    wall, cpu = time.perf_counter(), time.process_time()
+    """Wall time, and CPU time of this process and its workers: on a shared machine the CPU time is the
+    steadier figure."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
     result = builder.build()
-    return {"s": seconds_since(wall), "cpu_s": round(time.process_time() - cpu, 3)}, result
+    return {"s": seconds_since(wall), "cpu_s": round(cpu_seconds() - cpu, 3)}, result
 
 
 def loaded_site_timings(content: Path, templates: Path, out: Path, cold_only: bool) -> dict:
@@ -94,9 +103,13 @@ def loaded_site_timings(content: Path, templates: Path, out: Path, cold_only: bo
     figures["no_op_s"] = timed_build(builder)[0]["s"]
 
     record = content / "drugs" / f"{EDITED_DRUG}.yaml"
-    record.write_text(record.read_text().replace("what_it_is: ", "what_it_is: Edited record. ", 1))
-    figures["record_edit_s"] = timed_build(builder)[0]["s"]
-    assert "Edited record." in (out / "adults" / EDITED_DRUG / "index.html").read_text(), "edit not on disk"
+    edits = []
+    for n in range(RECORD_EDITS):  # the median of several, as one edit's time swings with the machine's load
+        record.write_text(record.read_text().replace("what_it_is: ", f"what_it_is: Edited record {n}. ", 1))
+        edits.append(timed_build(builder)[0])
+        assert f"Edited record {n}." in (out / "adults" / EDITED_DRUG / "index.html").read_text(), "edit not on disk"
+    figures["record_edit_s"] = statistics.median(e["s"] for e in edits)
+    figures["record_edit_cpu_s"] = statistics.median(e["cpu_s"] for e in edits)
 
     template = templates / EDITED_TEMPLATE
     template.write_text(template.read_text().replace("Last reviewed:", "Last checked:", 1))

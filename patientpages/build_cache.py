@@ -45,6 +45,16 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def file_sha(path: str) -> str:
+    """sha256 of a file's bytes."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+# A file as a loaded Builder looked at it before a build: its lstat and `file_sha` ("" if it could not be read).
+Looked = tuple[os.stat_result, str]
+
+
 def cache_folder(out: Path) -> Path:
     out = out.resolve()
     return out.with_name(f".{out.name}.cache")
@@ -54,7 +64,8 @@ def cache_folder(out: Path) -> Path:
 class PageReads:
     """What one page read while it rendered, and what came of it."""
 
-    key: str  # digest of the page's plan: its view (records, narratives), title, breadcrumbs, and the site settings
+    key: str  # digest of the page's plan: its view (records, narratives), title, breadcrumbs
+    site: str  # digest of what every page reads besides its plan: the site settings and the glossary
     templates: dict[str, str]  # template name -> digest of its source: the page's template, includes, extends
     links: dict[tuple[str, str], str]  # cross-links its Markdown asked for -> where each led
     grade: float | None
@@ -69,17 +80,20 @@ class FileMemo:
 
     entries: dict[str, tuple[tuple, str, str, Any]] = field(default_factory=dict)  # path -> stamp, sha, tag, value
     seen: set[str] = field(default_factory=set)
+    # path -> lstat and digest, from the look a loaded Builder took just before this build; for this build only
+    walked: dict[str, Looked] = field(default_factory=dict)
 
     def read(
-        self, path: Path, tag: str, max_bytes: int, problems: list[Problem], parse: Callable[[list[Problem]], T]
+        self, path: Path | str, tag: str, max_bytes: int, problems: list[Problem], parse: Callable[[list[Problem]], T]
     ) -> T:
+        key = os.fspath(path)
+        looked = self.walked.get(key)
         try:
-            info = os.lstat(path)
+            info = looked[0] if looked else os.lstat(path)
         except OSError:
             return parse(problems)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
             return parse(problems)  # symlinks and oddities get the full checks every time
-        key = str(path)
         self.seen.add(key)
         # The device and inode tell a file moved in under the same name (a folder swapped); cheaper than realpath.
         stamp = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
@@ -87,7 +101,7 @@ class FileMemo:
         if hit and hit[0] == stamp and hit[2] == tag:
             return hit[3]
         try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = looked[1] if looked and looked[1] else file_sha(key)
         except OSError:
             return parse(problems)
         if hit and hit[1] == sha and hit[2] == tag:
@@ -103,9 +117,10 @@ class FileMemo:
         return value
 
     def forget_unseen(self) -> None:
-        """Drop files that were not read this build (removed, renamed)."""
+        """Drop files that were not read this build (removed, renamed), and this build's look at the files."""
         self.entries = {k: v for k, v in self.entries.items() if k in self.seen}
         self.seen = set()
+        self.walked = {}
 
 
 @dataclass
@@ -128,6 +143,7 @@ class BuildState:
     extra_outputs: list[str] = field(default_factory=list)  # the files the extras (handouts) put
     extra_keys: dict[str, str] = field(default_factory=dict)  # an extra's name -> digest of what shaped its files
     site_files: str = ""  # digest of the list of every file in site/, for the whole-site page checks
+    templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source, as built
 
     @classmethod
     def load(cls, out: Path) -> BuildState:

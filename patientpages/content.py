@@ -102,16 +102,12 @@ def read_content(
         "sources", _read_mapping(root / kinds.SOURCES_FILE, model.Source, problems, access, read)
     )
     glossary = _read_list(root / kinds.GLOSSARY_FILE, model.GlossaryTerm, problems, access, read)
-    folders: dict[str, dict[str, Entry]] = {
-        name: Table(name, _read_folder(root / name, kind, problems, access, read)) for name, kind in FOLDERS.items()
-    }
-    invalid: dict[str, dict[str, bool]] = {
-        name: Table(
-            f"invalid:{name}",
-            dict.fromkeys({p.name[:-5] for p in (root / name).glob("*.yaml")} - set(folders[name]), True),
-        )
-        for name in FOLDERS
-    }
+    folders: dict[str, dict[str, Entry]] = {}
+    invalid: dict[str, dict[str, bool]] = {}
+    for name, kind in FOLDERS.items():
+        entries, slugs = _read_folder(root / name, kind, problems, access, read)
+        folders[name] = Table(name, entries)
+        invalid[name] = Table(f"invalid:{name}", dict.fromkeys(slugs - set(entries), True))
     drafts: dict[str, dict[str, Entry]] = {
         name: Table(f"drafts:{name}", {s: e for s, e in entries.items() if getattr(e.record, "draft", False)})
         for name, entries in folders.items()
@@ -130,25 +126,29 @@ class _Reader:
         self.memo = memo
 
     def __call__(
-        self, path: Path, kind, access: Access, problems: list[Problem], parse: Callable[[list[Problem]], T]
+        self, path: Path | str, kind, access: Access, problems: list[Problem], parse: Callable[[list[Problem]], T]
     ) -> T:
         if self.memo is None:
             return parse(problems)
         return self.memo.read(path, f"{parse.__name__}:{kind.__name__}", access.max_bytes, problems, parse)
 
 
-def _record_file(path: Path, kind, access: Access, slug: str, read: _Reader, problems: list[Problem]) -> Entry | None:
+# A path may come as a string: most files are the memo's (unchanged since the last build), and a Path is made
+# only for one that is parsed.
+def _record_file(
+    path: Path | str, kind, access: Access, slug: str, read: _Reader, problems: list[Problem]
+) -> Entry | None:
     def record_file(found: list[Problem]) -> Entry | None:
-        doc = load_yaml(path, found, access)
+        doc = load_yaml(Path(path), found, access)
         record = doc and to_record(doc, kind, found)
         return Entry(slug, record, doc) if doc and record else None
 
     return read(path, kind, access, problems, record_file)
 
 
-def _narrative_file(path: Path, access: Access, read: _Reader, problems: list[Problem]) -> TextFile | None:
+def _narrative_file(path: Path | str, access: Access, read: _Reader, problems: list[Problem]) -> TextFile | None:
     def narrative_file(found: list[Problem]) -> TextFile | None:
-        return load_markdown(path, found, access)
+        return load_markdown(Path(path), found, access)
 
     return read(path, TextFile, access, problems, narrative_file)
 
@@ -212,31 +212,34 @@ def _list(path: Path, kind, problems, access: Access) -> list[Entry]:
     return [Entry(str(i), r, doc) for i, r in enumerate(records) if r]
 
 
-def _read_folder(folder: Path, kind, problems, access: Access, read: _Reader) -> dict[str, Entry]:
+def _read_folder(folder: Path, kind, problems, access: Access, read: _Reader) -> tuple[dict[str, Entry], set[str]]:
+    """The valid records of one folder by slug, and the slug of every `.yaml` file there, valid or not."""
     if not folder.is_dir():
-        return {}
+        return {}, set()
     entries: dict[str, Entry] = {}
     narratives: dict[str, dict[str, TextFile]] = {}
     try:
-        paths = [folder / name for name in sorted(os.listdir(folder))]  # names sort as paths do, far cheaper
+        names = sorted(os.listdir(folder))  # names sort as paths do
     except OSError as err:
         problems.append(problem_at(folder, 1, 1, f"cannot read this folder: {err.strerror or err}"))
-        return {}
-    for path in paths:
-        if path.name.startswith("."):
+        return {}, set()
+    where = os.path.join(folder, "")  # with the separator: each file's path is `where + name`
+    for name in names:
+        if name.startswith("."):
             continue
-        if m := RECORD.match(path.name):
+        path = where + name
+        if m := RECORD.match(name):
             entry = _record_file(path, kind, access, m["slug"], read, problems)
             if entry:
                 entries[m["slug"]] = entry
-        elif m := NARRATIVE.match(path.name):
+        elif m := NARRATIVE.match(name):
             text = _narrative_file(path, access, read, problems)
             if text:
                 narratives.setdefault(m["slug"], {})[m["audience"] or ""] = text
         else:
             problems.append(
                 problem_at(
-                    path,
+                    Path(path),
                     1,
                     1,
                     "unexpected file name; expected <slug>.yaml, "
@@ -244,14 +247,14 @@ def _read_folder(folder: Path, kind, problems, access: Access, read: _Reader) ->
                     "with a slug in lower-case letters, digits and hyphens",
                 )
             )
-    known = {p.name[:-5] for p in folder.glob("*.yaml")}
+    known = {name[:-5] for name in names if name.endswith(".yaml")}
     for slug, texts in narratives.items():
         if slug not in known:
             for text in texts.values():
                 problems.append(problem_at(text.path, 1, 1, f"narrative has no record: expected {slug}.yaml beside it"))
         elif slug in entries:
             entries[slug] = Entry(slug, entries[slug].record, entries[slug].doc, texts)
-    return entries
+    return entries, known
 
 
 def _refuse_strays(root: Path, problems) -> None:

@@ -81,6 +81,11 @@ class SiteGraph:
     review_due: dict[str, dt.date] = field(default_factory=lambda: Table("review_due"))  # drug slug -> date
     listings: dict[str, Listing] = field(default_factory=lambda: Table("listings"))  # drug slug -> how lists show it
     audiences: dict[str, tuple[Audience, ...]] = field(default_factory=lambda: Table("audiences"))  # drug -> pages
+    # (drug, audience) -> side effect -> where its sources reported it (`reported_in` of each entry naming it):
+    # a side-effect page reads this, not the drug's whole use, so editing a drug's text does not replan it.
+    reports: dict[tuple[str, Audience], dict[str, frozenset[str | None]]] = field(
+        default_factory=lambda: Table("reports")
+    )
     # ("class" | "exact-class" | "condition", slug, audience) -> the drugs listed there, by name: a drug page
     # picks its related medicines from the front of these without reading every drug of a big class.
     by_name: dict[tuple[str, str, Audience], tuple[str, ...]] = field(default_factory=lambda: Table("by_name"))
@@ -166,50 +171,75 @@ class _Linked:
     problems: list[Problem]
     uses: dict[tuple[str, Audience], DrugUse]
     due: dt.date
-    joins: list[tuple[str, str, Audience]]  # (graph table, key, audience): a list the drug is added to, in order
+    # graph table -> (key, audience) of each list the drug is added to there, in order
+    joins: dict[str, list[tuple[str, Audience]]] = field(default_factory=dict)
+    reports: dict[tuple[str, Audience], dict[str, frozenset[str | None]]] = field(default_factory=dict)
+    listing: Listing | None = None
+
+    def join(self, table: str, key: str, audience: Audience) -> None:
+        self.joins.setdefault(table, []).append((key, audience))
 
     def add_to(self, graph: SiteGraph, slug: str, problems: list[Problem]) -> None:
         problems += self.problems
         graph.uses.update(self.uses)
+        graph.reports.update(self.reports)
         graph.review_due[slug] = self.due
-        for table, key, audience in self.joins:
-            getattr(graph, table).setdefault(key, {}).setdefault(audience, []).append(slug)
+        if self.listing:
+            graph.listings[slug] = self.listing
+        # Plain dict calls: linking fills the tables, no recorded step reads them here (and a thousand drugs
+        # make tens of thousands of these).
+        for name, places in self.joins.items():
+            table: dict[str, dict[Audience, list[str]]] = getattr(graph, name)
+            for key, audience in places:
+                by_audience = dict.get(table, key)
+                if by_audience is None:
+                    by_audience = table[key] = {}
+                drugs = by_audience.get(audience)
+                if drugs is None:
+                    by_audience[audience] = [slug]
+                else:
+                    drugs.append(slug)
 
 
 def _link_drug(content: Content, glossary: set[str], slug: str) -> _Linked:
     """One drug's references resolved on their own, so a rebuild redoes only the drugs whose reads changed (the
     drug's record, and the classes, conditions, side effects and sources it names)."""
-    return _link_drug_entry(content.drugs[slug], _Checker(content, [], glossary))
+    linked = _link_drug_entry(content.drugs[slug], _Checker(content, [], glossary))
+    drug = content.drugs[slug].record
+    classes = content.classes
+    treatment = classes[drug.treatment_class].record.name if drug.treatment_class in classes else ""
+    linked.listing = Listing(
+        drug.generic_name, tuple(drug.brand_names), tuple(drug.also_called), treatment, drug.reviewed
+    )
+    return linked
 
 
 def _list_drugs(graph: SiteGraph) -> None:
-    classes = graph.content.classes
-    for slug, entry in graph.content.drugs.items():
-        drug = entry.record
-        treatment = classes[drug.treatment_class].record.name if drug.treatment_class in classes else ""
-        graph.listings[slug] = Listing(
-            drug.generic_name, tuple(drug.brand_names), tuple(drug.also_called), treatment, drug.reviewed
-        )
-        audiences = tuple(a for a in AUDIENCES if (slug, a) in graph.uses)
+    # Plain dict calls throughout: this fills the graph's tables; no recorded step is reading them.
+    uses = dict(graph.uses)
+    for slug in dict.keys(graph.content.drugs):
+        audiences = tuple(a for a in AUDIENCES if (slug, a) in uses)
         if audiences:
             graph.audiences[slug] = audiences
+    order = {slug: (listing.generic.lower(), slug) for slug, listing in dict.items(graph.listings)}
+    drugs_of = dict(graph.content.drugs)
 
     def by_name(slugs) -> tuple[str, ...]:
-        return tuple(sorted(set(slugs), key=lambda s: (graph.listings[s].generic.lower(), s)))
+        return tuple(sorted(set(slugs), key=order.__getitem__))
 
     for group, table in (("class", graph.class_drugs), ("condition", graph.condition_drugs)):
-        for slug, by_audience in table.items():
+        for slug, by_audience in dict.items(table):
             for audience, drugs in by_audience.items():
                 graph.by_name[group, slug, audience] = by_name(drugs)
                 if group == "class":
-                    exact = [d for d in drugs if graph.content.drugs[d].record.treatment_class == slug]
+                    exact = [d for d in drugs if drugs_of[d].record.treatment_class == slug]
                     graph.by_name["exact-class", slug, audience] = by_name(exact)
 
 
 def _link_drug_entry(entry: Entry, check: _Checker) -> _Linked:
     drug: model.Drug = entry.record
     content = check.content
-    linked = _Linked(check.problems, {}, due(content, drug), [])
+    linked = _Linked(check.problems, {}, due(content, drug))
     check.ref(entry, kinds.TREATMENT_CLASS.folder, drug.treatment_class, ("class",))
     check.sources(entry, drug.sources, ("sources",))
     audiences = [a for a in AUDIENCES if getattr(drug.audiences, a.slug)]
@@ -224,16 +254,20 @@ def _link_drug_entry(entry: Entry, check: _Checker) -> _Linked:
         base = ("audiences", audience.slug)
         for i, slug in enumerate(use.conditions):
             if check.ref(entry, kinds.CONDITION.folder, slug, base + ("conditions", i)):
-                linked.joins.append(("condition_drugs", slug, audience))
+                linked.join("condition_drugs", slug, audience)
         for i, study in enumerate(use.studies):
             check.ref(entry, SOURCES, study.source, base + ("studies", i, "source"))
         check.tiers(entry, use.side_effects, base + ("side_effects",), also=drug.side_effects)
         tiers = _merge_tiers(drug.side_effects, use.side_effects)
+        reports: dict[str, set[str | None]] = {}
         for tier in tiers.values():
             for item in tier:
+                reports.setdefault(item.slug, set()).add(item.reported_in)
                 if item.slug in content.side_effects:
-                    linked.joins.append(("effect_drugs", item.slug, audience))
-        linked.joins += [("class_drugs", cls, audience) for cls in class_chain(content, drug.treatment_class)]
+                    linked.join("effect_drugs", item.slug, audience)
+        linked.reports[(entry.slug, audience)] = {effect: frozenset(where) for effect, where in reports.items()}
+        for cls in class_chain(content, drug.treatment_class):
+            linked.join("class_drugs", cls, audience)
         narrative = entry.narratives.get(audience.slug)
         linked.uses[(entry.slug, audience)] = DrugUse(
             entry,

@@ -13,7 +13,9 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
+from typing import NamedTuple
 
 from .build_cache import Output
 from .write import MARKER, MARKER_TEXT, swap_in, write_file
@@ -61,6 +63,11 @@ def _apply(out: Path, staging: Path, changed: list[str], removed: list[str]) -> 
                 parent.rmdir()
 
 
+class Staged(NamedTuple):
+    sha: str  # of the file's bytes
+    size: int  # -1: not staged, as site/ holds these very bytes
+
+
 class SiteOutputs:
     """Collects the site's files. With `previous` (what the last good build wrote, as the cache recorded it)
     only changed files are written; without it, the whole site is. Each file is written to a staging folder as it
@@ -73,6 +80,7 @@ class SiteOutputs:
         self.changed: dict[str, str] = {}  # path -> sha256 of the bytes staged for it
         self.present: dict[str, Output] = {}
         self._staging: Path | None = None  # made at the first file put
+        self.committed = False
 
     def _stage(self) -> Path:
         if self._staging is None:
@@ -94,15 +102,32 @@ class SiteOutputs:
         return info.st_size == known.size and info.st_mtime_ns == known.mtime_ns
 
     def put(self, relative: str, data: str | bytes) -> None:
+        self.note(relative, self.stage(relative, data))
+
+    def open_staging(self) -> None:
+        """Make the staging folder now, before worker processes fork and `stage` files into it."""
+        self._stage()
+
+    def stage(self, relative: str, data: str | bytes) -> Staged:
+        """Stage the file unless site/ holds these very bytes; hand the answer to `note`. Changes nothing in
+        this object, so a forked worker may stage files (once `open_staging` was called) and return the answer
+        to the build's own process."""
         raw = data.encode("utf-8") if isinstance(data, str) else data
         sha = hashlib.sha256(raw).hexdigest()
         if self.intact(relative) and self.previous and self.previous[relative].sha == sha:
+            return Staged(sha, -1)
+        write_file(self._stage(), relative, raw)
+        return Staged(sha, len(raw))
+
+    def note(self, relative: str, staged: Staged) -> None:
+        """Record a file `stage` staged (or found unchanged in site/)."""
+        if staged.size < 0:
+            assert self.previous is not None
             self.changed.pop(relative, None)
             self.present[relative] = self.previous[relative]
-            return
-        write_file(self._stage(), relative, raw)
-        self.changed[relative] = sha
-        self.present[relative] = Output(sha, len(raw), 0)
+        else:
+            self.changed[relative] = staged.sha
+            self.present[relative] = Output(staged.sha, staged.size, 0)
 
     def keep(self, relative: str) -> None:
         """An unchanged file the caller checked with `intact`."""
@@ -110,7 +135,8 @@ class SiteOutputs:
         self.present[relative] = self.previous[relative]
 
     def read(self, relative: str) -> bytes:
-        if relative in self.changed:
+        """The file as this build leaves it: staged, or in site/ (unchanged, or after `commit`)."""
+        if relative in self.changed and not self.committed:
             return (self._stage() / relative).read_bytes()
         return (self.out / relative).read_bytes()
 
@@ -144,6 +170,43 @@ class SiteOutputs:
             self.discard()
             written = {}
         self._staging = None
+        self.committed = True
         for relative, info in written.items():
             self.present[relative] = Output(self.present[relative].sha, info.st_size, info.st_mtime_ns)
         return dict(self.present)
+
+
+class RenderedPages(MutableMapping[str, str]):
+    """The HTML of the pages rendered this build, by path in site/. A page staged in `outputs` is read back when
+    asked for rather than held: a build of thousands of pages would otherwise hold every page in memory. Pages
+    set here (a build that writes nothing, a page rendered again by an extra) are held."""
+
+    def __init__(self, outputs: SiteOutputs | None = None):
+        self.outputs = outputs
+        self.pages: dict[str, str | None] = {}  # None: staged, read back from outputs
+
+    def staged(self, relative: str) -> None:
+        assert self.outputs is not None
+        self.pages[relative] = None
+
+    def __getitem__(self, relative: str) -> str:
+        html = self.pages[relative]
+        if html is None:
+            assert self.outputs is not None
+            return self.outputs.read(relative).decode("utf-8")
+        return html
+
+    def __setitem__(self, relative: str, html: str) -> None:
+        self.pages[relative] = html
+
+    def __delitem__(self, relative: str) -> None:
+        del self.pages[relative]
+
+    def __contains__(self, relative: object) -> bool:
+        return relative in self.pages
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.pages)
+
+    def __len__(self) -> int:
+        return len(self.pages)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -85,12 +86,14 @@ def _looks_right(html: str, folder: _Folder, files: set[str]) -> bool:
     return True
 
 
-def page_problems(html: dict[str, str], files: set[str], out: Path) -> list[Problem]:
-    """Problems in the pages `html` (site path -> HTML), given every file the site will hold. A missing file
-    referenced from many pages is reported once, at its first page, with the count."""
+def page_problems(html: Mapping[str, str], files: set[str], out: Path) -> list[Problem]:
+    """Problems in the pages `html` (site path -> HTML, each looked up once: it may be read from disk), given
+    every file the site will hold. A missing file referenced from many pages is reported once, at its first
+    page, with the count."""
     missing: dict[str, list[tuple[str, int, int]]] = {}
     problems = []
-    for page, text in sorted(html.items()):
+    for page in sorted(html):
+        text = html[page]
         folder = _Folder(page)
         if _looks_right(text, folder, files):
             continue

@@ -121,12 +121,13 @@ def render_pages(
     workers: int | None = None,
     progress: Callable[[str], None] = lambda _: None,
     bar: bool = False,
-) -> list[tuple[str, Reads, float | None, list[str]]]:
-    """Each page's HTML, what it read, its reading grade and the glossary terms it links (with a `linker`);
-    every template mistake reported together. `site_pages`, the size of the whole site, decides whether
-    workers pay (MIN_PAGES_PER_WORKER)."""
+    finish: Callable[[Page, str], Any] = lambda _, html: html,
+) -> list[tuple[Any, Reads, float | None, list[str]]]:
+    """Each page's HTML (or what `finish` makes of it, in the worker: the HTML need not travel back), what it
+    read, its reading grade and the glossary terms it links (with a `linker`); every template mistake reported
+    together. `site_pages`, the size of the whole site, decides whether workers pay (MIN_PAGES_PER_WORKER)."""
 
-    def one(index: int) -> tuple[str, Reads, float | None, list[str]] | Problem:
+    def one(index: int) -> tuple[Any, Reads, float | None, list[str]] | Problem:
         page = pages[index]
         reads = Reads()
         used: list[str] = []
@@ -139,7 +140,7 @@ def render_pages(
             if problem is None:
                 raise
             return problem
-        return html, reads, reading_grade(html), used
+        return finish(page, html), reads, reading_grade(html), used
 
     per_worker = max(MIN_PAGES_PER_WORKER, site_pages // SITE_SHARE_PER_WORKER)
     count = worker_count(len(pages), per_worker, workers)

@@ -12,19 +12,20 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+import typing
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from .build_cache import VERSION, BuildState, FileMemo, PageReads, digest
+from .build_cache import VERSION, BuildState, FileMemo, Looked, PageReads, digest, file_sha
 from .content import read_content
 from .errors import BuildCancelled, BuildFailed, Problem
 from .file_access import Access, links_outside
 from .kinds import handout_bundle_url, handout_editions, handout_url
 from .link import SiteGraph, link
-from .outputs import SiteOutputs, finish_interrupted_commit
+from .outputs import RenderedPages, SiteOutputs, Staged, finish_interrupted_commit
 from .page_checks import page_problems
 from .parallel import render_pages
 from .plan import Page, plan
@@ -54,7 +55,8 @@ class Paths:
 class BuildResult:
     graph: SiteGraph
     pages: list[Page]
-    html: dict[str, str] = field(default_factory=dict)  # output path -> HTML, for the pages rendered this time
+    # output path -> HTML, for the pages rendered this time (read back from the outputs when asked for)
+    html: MutableMapping[str, str] = field(default_factory=dict)
     grades: dict[str, float | None] = field(default_factory=dict)
     seconds: float = 0.0
     files_written: int = 0
@@ -75,7 +77,8 @@ class BuildResult:
     def __getstate__(self) -> dict:
         # The Jinja environment and the cancel check belong to the running build; a stored result (a test
         # sharing one build across processes) keeps what was built.
-        return {k: v for k, v in self.__dict__.items() if k not in ("env", "cancelled")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("env", "cancelled")}
+        return state | {"html": dict(self.html)}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, env=None, cancelled=None)
@@ -153,7 +156,7 @@ class Builder:
         self.stays_loaded = stays_loaded
         self.unsaved = False  # a build whose state is not in the cache yet (see `save`)
         self.steps = Steps()  # each page's planning and what it read, so a rebuild replans only what changed
-        self.last: tuple[BuildResult, dict[str, tuple[tuple, str]], bool] | None = None  # result, inputs, extras
+        self.last: tuple[BuildResult, dict[str, Looked], bool] | None = None  # result, inputs, extras
 
     def build(
         self,
@@ -184,6 +187,8 @@ class Builder:
             return same
         inputs = self.inputs.record() if self.stays_loaded else {}
         memo = previous.files if self.cached else None
+        if memo is not None and self.stays_loaded:
+            memo.walked = inputs  # the files were just looked at: the memo need not stat or hash them again
         try:
             graph, pages = load_site(paths, memo, self.steps)
         finally:
@@ -202,6 +207,7 @@ class Builder:
             outputs = SiteOutputs(paths.out, usable)
             try:  # files are staged as they are made; a build that stops leaves none of them behind
                 result = BuildResult(graph, pages, previous=previous if usable is not None else BuildState())
+                result.html = RenderedPages(outputs)
                 result.state = BuildState(files=previous.files)
                 result.env = self.env
                 result.cancelled = cancelled
@@ -272,7 +278,7 @@ class Builder:
         """Render every page whose reads changed; keep the rest as they are in site/. The glossary comes last:
         its entries list the pages that use each term, which every page recorded when it was rendered."""
         paths, graph = self.paths, result.graph
-        result.templates = _template_digests(paths.templates)
+        result.templates = result.state.templates = _template_digests(paths.templates)
         if result.templates != self.compiled:
             _compile_templates(self.env)
             self.compiled = result.templates
@@ -280,21 +286,22 @@ class Builder:
         site_key = digest(repr(graph.content.site.record), repr([g.record for g in graph.content.glossary]))
         linker = glossary_linker(graph)
         pages = [p for p in result.pages if p.kind != "glossary"]
-        self._render_some(result, outputs, pages, site_key, linker, None, progress)
+        files = _site_files(self.paths, result)  # for the page checks, run as each page is rendered
+        flagged = self._render_some(result, outputs, pages, site_key, linker, None, progress, files)
         used_by: dict[str, list[Link]] = {}
+        uses = []  # each page that links a term: its terms and its "used on" link, as plain text
         for page in pages:
-            for term_id in result.state.pages[page.output].terms:
-                used_by.setdefault(term_id, []).append(Link(page.title, page.url, _audience_label(page)))
+            terms = result.state.pages[page.output].terms
+            if terms:
+                link = page.as_link  # made once a page: a rebuild reuses most pages
+                for term_id in terms:
+                    used_by.setdefault(term_id, []).append(link)
+                uses.append(f"{' '.join(terms)}\t{link.title}\t{link.url}\t{link.note}\t{link.kind}")
         last = [p for p in result.pages if p.kind == "glossary"]
         # Keyed by the plain text of every "used on" link (a dataclass repr of thousands of links is slow).
-        uses = (
-            f"{term}\t{link.title}\t{link.url}\t{link.note}\t{link.kind}"
-            for term, links in used_by.items()
-            for link in links
-        )
         glossary_key = digest(site_key, "\n".join(uses))
-        self._render_some(result, outputs, last, glossary_key, None, {"used_by": used_by}, progress)
-        self._check_pages(result, outputs)
+        flagged += self._render_some(result, outputs, last, glossary_key, None, {"used_by": used_by}, progress, files)
+        self._check_pages(result, outputs, files, flagged)
 
     def _render_some(
         self,
@@ -305,46 +312,72 @@ class Builder:
         linker: TermLinker | None,
         context: dict | None,
         progress: Progress,
-    ) -> None:
+        files: set[str],
+    ) -> list[str]:
+        """Render the pages whose reads changed, check each and stage it as it is made (in the worker that
+        rendered it: the HTML is not sent back or kept); the pages the checks found a problem in."""
         graph, templates = result.graph, result.templates
-        keys = {page.output: digest(site_key, page.plan_digest) for page in pages}
+        # Every page kept or rendered by the last build read that build's templates: when none changed since,
+        # no page need look at its own.
+        changed = None if templates == result.previous.templates else templates
         stale = []
         for page in pages:
             before = result.previous.pages.get(page.output)
-            if outputs and before and _unchanged(before, keys[page.output], page, graph, templates, outputs):
+            if outputs and before and _unchanged(before, site_key, page, graph, changed, outputs):
                 outputs.keep(page.output)
                 result.state.pages[page.output] = before
                 result.grades[page.output] = before.grade
                 result.reused += 1
             else:
                 stale.append(page)
+        out = self.paths.out
+
+        def finish(page: Page, html: str) -> tuple[str | Staged, bool, str]:
+            flagged = bool(page_problems({page.output: html}, files, out))
+            # The plan's digest too: a repr of the whole view, worth making in parallel on a full build.
+            return (html if outputs is None else outputs.stage(page.output, html)), flagged, page.plan_digest
+
+        if outputs is not None and stale:
+            outputs.open_staging()  # before the workers fork, so they all stage into it
         rendered = render_pages(
             self.env, self.paths, graph, stale, linker=linker, context=context, workers=self.workers,
-            site_pages=len(result.pages), progress=progress, bar=self.bar,
+            site_pages=len(result.pages), progress=progress, bar=self.bar, finish=finish,
         )  # fmt: skip
-        for page, (html, reads, grade, terms) in zip(stale, rendered, strict=True):
-            result.html[page.output] = html
+        flagged = []
+        for page, ((made, problems, plan_digest), reads, grade, terms) in zip(stale, rendered, strict=True):
+            page.plan_digest = plan_digest  # as the worker found it (the same, where this process has it too)
+            if isinstance(made, Staged) and isinstance(result.html, RenderedPages):
+                typing.cast(SiteOutputs, outputs).note(page.output, made)
+                result.html.staged(page.output)
+            else:
+                result.html[page.output] = typing.cast(str, made)
+            if problems:
+                flagged.append(page.output)
             result.grades[page.output] = grade
             read = {name: templates.get(name, "") for name in sorted(reads.templates)}
-            result.state.pages[page.output] = PageReads(keys[page.output], read, dict(reads.links), grade, terms)
-            if outputs is not None:
-                outputs.put(page.output, html)
+            result.state.pages[page.output] = PageReads(
+                page.plan_digest, site_key, read, dict(reads.links), grade, terms
+            )
+        return flagged
 
-    def _check_pages(self, result: BuildResult, outputs: SiteOutputs | None) -> None:
-        """The cheap per-page checks: on the pages rendered now, or on every page when the site's list of files
-        changed (a removed stylesheet breaks pages that did not change). On any problem every page is checked,
-        so the report is the same as a full build's."""
-        files = _site_files(self.paths, result)
+    def _check_pages(
+        self, result: BuildResult, outputs: SiteOutputs | None, files: set[str], flagged: list[str]
+    ) -> None:
+        """The cheap per-page checks ran on each page as it was rendered (`flagged`: where they found a problem).
+        When the site's list of files changed (a removed stylesheet breaks pages that did not change), the pages
+        kept from the last build are checked too. On any problem every page is checked, so the report is the
+        same as a full build's."""
         result.state.site_files = digest(*sorted(files))
         whole = result.state.site_files != result.previous.site_files
-        found = [] if whole else page_problems(result.html, files, self.paths.out)
-        if whole or found:
-            html = dict(result.html)
-            if outputs is not None:
-                for page in result.pages:
-                    if page.output not in html:
-                        html[page.output] = outputs.read(page.output).decode("utf-8")
-            found = page_problems(html, files, self.paths.out)
+        if not flagged and not whole:
+            return
+        pages = _PagesAsBuilt(result, outputs)
+        out = self.paths.out
+        if not flagged:
+            kept = (path for path in pages if path not in result.html)
+            if not any(page_problems({path: pages[path]}, files, out) for path in kept):
+                return
+        found = page_problems(pages, files, out)
         if found:
             raise BuildFailed(found)
 
@@ -386,53 +419,68 @@ class InputFiles:
 
     def __init__(self, folders: tuple[Path, ...]):
         self.folders = folders
-        self.files: dict[str, tuple[tuple, str]] = {}  # path -> stamp, sha256 of the bytes, as last recorded
-        self.walked: dict[str, tuple] | None = None  # the stamps `unchanged` found, for `record` to use
+        self.files: dict[str, Looked] = {}  # path -> lstat and sha256 of the bytes, as last recorded
+        self.walked: dict[str, os.stat_result] | None = None  # what `unchanged` found, for `record` to use
 
-    def _walk(self) -> dict[str, tuple]:
-        stamps = {}
-        for folder in self.folders:
-            for root, _, names in os.walk(folder):
-                for name in names:
-                    path = os.path.join(root, name)
+    def _walk(self) -> dict[str, os.stat_result]:
+        """Every file's lstat. A symlink is noted as the link; the file it leads to is in the input folders too
+        (content may link nowhere else), so a change to either is seen."""
+        stats = {}
+        pending = [os.fspath(folder) for folder in self.folders]
+        while pending:
+            try:
+                found = os.scandir(pending.pop())
+            except OSError:
+                continue
+            with found:
+                for entry in found:
                     with contextlib.suppress(OSError):
-                        info = os.stat(path)
-                        stamps[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
-        return stamps
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(entry.path)
+                        else:
+                            stats[entry.path] = entry.stat(follow_symlinks=False)
+        return stats
 
-    def _sha(self, path: str, stamp: tuple) -> str:
+    def _sha(self, path: str, info: os.stat_result) -> str:
         known = self.files.get(path)
-        if known and known[0] == stamp:
+        if known and _stamp(known[0]) == _stamp(info):
             return known[1]
         try:
-            return digest(Path(path).read_bytes())
+            return file_sha(path)
         except OSError:
             return ""
 
-    def record(self) -> dict[str, tuple[tuple, str]]:
+    def record(self) -> dict[str, Looked]:
         """The files now (taken before a build reads them, so a save during the build is seen afterwards); the
         look `unchanged` just took, if it took one."""
-        stamps, self.walked = self.walked or self._walk(), None
-        self.files = {path: (stamp, self._sha(path, stamp)) for path, stamp in stamps.items()}
+        stats, self.walked = self.walked or self._walk(), None
+        self.files = {path: (info, self._sha(path, info)) for path, info in stats.items()}
         return self.files
 
-    def unchanged(self, before: dict[str, tuple[tuple, str]]) -> bool:
+    def unchanged(self, before: dict[str, Looked]) -> bool:
         """No file added, removed, or with other bytes than in `before`."""
-        stamps = self.walked = self._walk()
-        if stamps.keys() != before.keys():
+        self.walked = self._walk()
+        if self.walked.keys() != before.keys():
             return False
-        for path, stamp in stamps.items():
+        for path, info in self.walked.items():
             known = before[path]
-            if known[0] != stamp and self._sha(path, stamp) != known[1]:
+            if _stamp(known[0]) != _stamp(info) and self._sha(path, info) != known[1]:
                 return False
         return True
 
 
+def _stamp(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
 def _unchanged(
-    before: PageReads, key: str, page: Page, graph: SiteGraph, templates: dict[str, str], outputs: SiteOutputs
+    before: PageReads, site: str, page: Page, graph: SiteGraph, templates: dict[str, str] | None, outputs: SiteOutputs
 ) -> bool:
-    """The page read the same plan, templates and cross-link targets as last time, and its file is intact."""
-    if before.key != key or any(templates.get(name) != sha for name, sha in before.templates.items()):
+    """The page read the same plan, site settings, templates and cross-link targets as last time, and its file is
+    intact. `templates` None: no template changed since the last build."""
+    if before.key != page.plan_digest or before.site != site:
+        return False
+    if templates is not None and any(templates.get(name) != sha for name, sha in before.templates.items()):
         return False
     try:
         if any(cross_link_url(graph, page, k, s) != url for (k, s), url in before.links.items()):
@@ -440,6 +488,25 @@ def _unchanged(
     except (KeyError, IndexError):  # a cross-link target that is gone: render, and let that report it
         return False
     return outputs.intact(page.output)
+
+
+class _PagesAsBuilt(Mapping[str, str]):
+    """Every page's HTML as this build leaves it, read one at a time when asked for (not all held at once)."""
+
+    def __init__(self, result: BuildResult, outputs: SiteOutputs | None):
+        self.result, self.outputs = result, outputs
+        self.paths = [page.output for page in result.pages]
+
+    def __getitem__(self, path: str) -> str:
+        if path in self.result.html or self.outputs is None:
+            return self.result.html[path]
+        return self.outputs.read(path).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 def _compile_templates(env: jinja2.Environment) -> None:
@@ -459,10 +526,6 @@ def _template_digests(templates: Path) -> dict[str, str]:
     return {
         p.relative_to(templates).as_posix(): digest(p.read_bytes()) for p in sorted(templates.rglob("*")) if p.is_file()
     }
-
-
-def _audience_label(page: Page) -> str:
-    return page.audience.for_readers if page.audience else ""
 
 
 def _site_files(paths: Paths, result: BuildResult) -> set[str]:

@@ -94,7 +94,12 @@ class Page:
         templates. Kept on the page, which a rebuild reuses while its reads are unchanged."""
         return digest(repr(self))
 
-    @property
+    @functools.cached_property
+    def as_link(self) -> Link:
+        """The page in a list of pages (the glossary's "used on"), labelled with whom it is for."""
+        return Link(self.title, self.url, self.audience.for_readers if self.audience else "")
+
+    @functools.cached_property
     def output(self) -> str:
         """Path inside site/: a folder URL is written as its index.html."""
         return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
@@ -482,8 +487,7 @@ def _reported_where(graph: SiteGraph, effect: str, audience: Audience, drugs: li
     effect in the other audience says so: "Besponsa; reported in adults"."""
     out = []
     for slug, link_ in zip(sorted(set(drugs)), _drug_links(graph, drugs, audience), strict=True):
-        use = graph.use(slug, audience)
-        where = {e.reported_in for t in TIERS for e in (use.tiers[t] if use else []) if e.slug == effect}
+        where = graph.reports.get((slug, audience), {}).get(effect, frozenset())
         if len(where) == 1 and audience.reported_in(next(iter(where))):
             note = "; ".join(filter(None, [link_.note, f"reported in {next(iter(where))}"]))
             link_ = replace(link_, note=note)

@@ -141,8 +141,22 @@ def edit_a_source(p: Project):
 def list_rash_for_betanib(p: Project):
     """A new side effect for a drug: the side effect's page now lists it."""
     path = p.content / "drugs/betanib.yaml"
-    if "[headache, rash]" not in path.read_text(encoding="utf-8"):
-        _replace(path, "common: [headache]", "common: [headache, rash]")
+    text = path.read_text(encoding="utf-8")
+    if ", rash]" not in text:
+        path.write_text(re.sub(r"^(  common: \[.*)\]$", r"\1, rash]", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def say_betanib_headache_was_reported_in_the_other_audience(p: Project):
+    """The headache page notes a drug whose sources reported it in the other audience only (and stops when
+    the note is taken away): that page reads where each drug's effects were reported, not the drug's use."""
+    path = p.content / "drugs/betanib.yaml"
+    text = path.read_text(encoding="utf-8")
+    if marked := re.search(r"\{effect: headache, reported_in: \w+\}", text):
+        text = text.replace(marked[0], "headache")
+    else:
+        other = "children" if "  adult:" in text else "adults"
+        text = text.replace("[headache", f"[{{effect: headache, reported_in: {other}}}", 1)
+    path.write_text(text, encoding="utf-8")
 
 
 def touch_unchanged(p: Project):
@@ -185,6 +199,7 @@ STEPS = [
     rename_a_class,
     edit_a_source,
     list_rash_for_betanib,
+    say_betanib_headache_was_reported_in_the_other_audience,
     touch_unchanged,
     break_reference,
     break_template,
