@@ -396,6 +396,50 @@ def _long_drug(content: Path, points: int, sentence_repeats: int = 3) -> None:
     )
 
 
+def _page_two(pages: tuple[str, ...]) -> str:
+    """Which page-2 material a built handout holds, by the headings a reader sees (layout.EXTRAS' names)."""
+    text = " ".join(pages)
+    diary, questions = "Side-effect diary" in text, "My questions" in text
+    return {(True, True): "diary-questions", (True, False): "diary", (False, True): "questions"}.get(
+        (diary, questions), "none"
+    )
+
+
+def assert_roomiest_with_the_most(html: dict[tuple[str, str], str], chosen: tuple[str, str], size: str) -> None:
+    """The fitting rule checked the slow way, by WeasyPrint directly rather than by layout.fit: no roomier
+    layout fits the handout alone on two pages, and no fuller page 2 fits in the layout chosen."""
+    import weasyprint
+
+    css = (ROOT / "templates" / layout.STYLESHEET).read_text(encoding="utf-8")
+    base = str(ROOT / "templates") + "/"
+    sheets = [weasyprint.CSS(string=css, base_url=base), weasyprint.CSS(string=f"@page {{ size: {size}; }}")]
+
+    def pages(key: tuple[str, str]) -> int:
+        return len(weasyprint.HTML(string=html[key], base_url=base).render(stylesheets=sheets).pages)
+
+    chosen_layout, chosen_extra = chosen
+    names = [e.name for e in layout.EXTRAS]
+    for roomier in layout.LAYOUTS[: layout.LAYOUTS.index(chosen_layout)]:
+        assert pages((roomier, "none")) > 2, f"{roomier} fits: {chosen} is not the roomiest"
+    for fuller in names[: names.index(chosen_extra)]:
+        assert pages((chosen_layout, fuller)) > 2, f"{fuller} fits in {chosen_layout}: {chosen} left it out"
+
+
+def test_the_layout_is_the_roomiest_that_fits_with_the_most_page_two_material(a4):
+    """Fitting skips renders whose outcome it can foresee; what it picks must still be what trying every
+    layout and every page 2 would pick. A real handout whose page 2 could not hold everything."""
+    out, result, messages = a4
+    env = render.environment(ROOT / "templates")
+    tighter = " ".join(m for m in messages if "set tighter" in m)
+    for page in _drug_pages(result):
+        name = page.view.handout
+        extra = _page_two(pdf_pages_text(out / name))
+        if extra != "diary-questions" and name.removeprefix("handouts/") not in tighter:
+            assert_roomiest_with_the_most(handouts.render_html(env, page, result), ("regular", extra), "A4")
+            return
+    pytest.fail("no real handout left page-2 material out: pick another shape of handout")
+
+
 def test_long_content_is_set_tighter_not_cut(tmp_path):
     content = _tiny_content(tmp_path, drugs=())
     _long_drug(content, points=LONG_POINTS)
@@ -406,6 +450,10 @@ def test_long_content_is_set_tighter_not_cut(tmp_path):
         page = _drug_pages(result)[0]
         pdf = pypdf.PdfReader(out / page.view.handout)
         assert len(pdf.pages) <= 2
+        if size == "A4":
+            chosen = ("dense", _page_two(pdf_pages_text(out / page.view.handout)))
+            html = handouts.render_html(render.environment(ROOT / "templates"), page, result)
+            assert_roomiest_with_the_most(html, chosen, size)
         text = " ".join(_text(p) for p in pdf.pages)
         urgent_signs = urgent_signs_in_yaml(content, page.view.handout)
         assert len(urgent_signs) > 8

@@ -45,6 +45,7 @@ LARGE_PRINT_EXTRAS = tuple(Extra(e.name, min(e.diary_days, 7), e.questions) for 
 # Empty elements the template places after the handout itself, the diary and the questions: the page each
 # lands on says what fits, so one layout pass usually decides (a section never breaks across pages).
 END_MARKERS = {"none": "handout-end", "diary": "diary-end", "questions": "questions-end"}
+TITLES = {"diary": "diary-title", "questions": "questions-title"}  # the headings that start them
 
 
 @dataclass
@@ -53,6 +54,11 @@ class Fitted:
     pages: int
     layout: str
     extra: str = "none"
+
+
+# Page-2 material is never tried in less room than this share of its height in the roomiest layout: a tighter
+# layout keeps its grid and lines as tall and shrinks only headings and spacing, so it cannot fit in less.
+TIGHTER_SHRINK = 0.75
 
 
 def fit(
@@ -66,7 +72,11 @@ def fit(
     extras: tuple[Extra, ...] = EXTRAS,
 ) -> Fitted:
     """The roomiest layout in which the handout itself fits on `max_pages`, with the most page-2 material that
-    still fits. `html` holds the handout for every (layout, extra name)."""
+    still fits. `html` holds the handout for every (layout, extra name).
+
+    Each layout costs a WeasyPrint render (about 0.1 s a page), so renders are saved where the answer is
+    already known: once the roomiest layout runs long, a tighter one is tried with the handout alone (fewer
+    pages), and page-2 material is not tried where the space left is clearly too small for it."""
     import weasyprint  # here, not at the top: a build that reuses every PDF never needs it (saves ~1 s)
 
     stylesheets = [
@@ -85,21 +95,78 @@ def fit(
         return Fitted(document.write_pdf(**RENDER_OPTIONS), len(document.pages), layout, extra)
 
     fullest, plain = extras[0].name, extras[-1].name
+    roomiest = laid_out(LAYOUTS[0], fullest)
+    if len(roomiest.pages) <= max_pages:
+        return done(roomiest, LAYOUTS[0], fullest)
+    heights = _extra_heights(roomiest)
+    document = roomiest
     for layout in LAYOUTS:
-        document = laid_out(layout, fullest)
-        if len(document.pages) <= max_pages:
-            return done(document, layout, fullest)
-        page_of = {name: n + 1 for n, page in enumerate(document.pages) for name in page.anchors}
-        if page_of[END_MARKERS["none"]] > max_pages:
-            continue  # the handout itself does not fit: set it tighter
-        # The diary comes first: if it ends in time, dropping the questions is enough.
-        tries = ["diary"] if page_of[END_MARKERS["diary"]] <= max_pages else ["questions", plain]
+        alone = None
+        if layout == LAYOUTS[0]:
+            full = roomiest
+            if _marks(full)[END_MARKERS["none"]][0] > max_pages:
+                continue  # the handout itself does not fit: set it tighter
+        else:
+            document = alone = laid_out(layout, plain)
+            if len(alone.pages) > max_pages:
+                continue
+            room = _room_left(alone, max_pages)
+            if (
+                room is not None
+                and heights.keys() == TITLES.keys()
+                and all(room < TIGHTER_SHRINK * h for h in heights.values())
+            ):
+                return done(alone, layout, plain)  # no page-2 material could fit
+            full = laid_out(layout, fullest)
+            if len(full.pages) <= max_pages:
+                return done(full, layout, fullest)
+        # The handout fits, not everything after it. The diary comes first: if it ends in time, dropping the
+        # questions is enough.
+        marks = _marks(full)
+        if marks[END_MARKERS["diary"]][0] <= max_pages:
+            tries = ["diary"]
+        else:
+            room = _room_left(full, max_pages)
+            skip = room is not None and "questions" in heights and room < TIGHTER_SHRINK * heights["questions"]
+            tries = [] if skip else ["questions"]
         for extra in tries:
             candidate = laid_out(layout, extra)
             if len(candidate.pages) <= max_pages:
                 return done(candidate, layout, extra)
-        return done(laid_out(layout, plain), layout, plain)
+        return done(alone or laid_out(layout, plain), layout, plain)
     return Fitted(b"", len(document.pages), layout)
+
+
+def _marks(document) -> dict[str, tuple[int, float]]:
+    """Each named element's page (from 1) and the top of its box on that page (CSS px)."""
+    return {name: (n + 1, box[1]) for n, page in enumerate(document.pages) for name, box in page.anchors.items()}
+
+
+def _room_left(document, max_pages: int) -> float | None:
+    """The height left below the handout on the last page allowed, or None where it is not known: the handout
+    ends on an earlier page (a whole page is left), or WeasyPrint does not say where the page's content area
+    ends (its page box is internal: without it no render is saved, and none is wrong)."""
+    page, top = _marks(document)[END_MARKERS["none"]]
+    box = getattr(document.pages[page - 1], "_page_box", None)
+    if page != max_pages or box is None:
+        return None
+    return box.content_box_y() + box.height - top
+
+
+def _extra_heights(document) -> dict[str, float]:
+    """How tall the diary and the questions stood in this layout, from the end of what came before (or, on a
+    new page, from their heading: the margin above it is dropped there, so the height is if anything short)."""
+    marks, heights = _marks(document), {}
+    before = END_MARKERS["none"]
+    for name, title in TITLES.items():
+        end = END_MARKERS[name]
+        if title not in marks or end not in marks:
+            continue
+        (page, top), (end_page, bottom) = marks[title], marks[end]
+        if page == end_page:
+            heights[name] = bottom - (marks[before][1] if marks[before][0] == page else top)
+        before = end
+    return heights
 
 
 def read_stylesheet(paths: Paths) -> str:
