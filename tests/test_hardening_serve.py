@@ -30,7 +30,7 @@ def server(tmp_path_factory):
     shutil.copytree(PROJECT / "templates", root / "templates")
     shutil.copytree(PROJECT / "static", root / "static")
     port = free_port()
-    command = serve_command(port, "--root", str(root))
+    command = serve_command(port, "--root", str(root), "--no-handouts")  # PDFs: tested in test_incremental.py
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root)
     try:
         running = Server(root, port, process)
