@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the trust checks (`build.py check --strict`) need: Chromium, a Java runtime, and the
+# Installs what the trust checks (`build.py check --strict`) need: Chromium's headless shell, a Java runtime, and the
 # npm packages vnu-jar (Nu HTML Checker) and axe-core, pinned, into <repo>/.tools.
 # Idempotent: each step runs only when its tool is missing, so rerunning is cheap. Needs no stdin.
 set -euo pipefail
@@ -17,7 +17,8 @@ as_root() {
 has_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 apt_packages=()
-command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
+# The headless shell: the browser's engine without its windows, lighter for checks (patientpages/checks/tools.py).
+command -v chromium-headless-shell >/dev/null 2>&1 || apt_packages+=(chromium-headless-shell)
 # Layout (and so the phone-width check) depends on fonts; pin the same fonts everywhere.
 has_deb fonts-liberation || apt_packages+=(fonts-liberation)
 has_deb fonts-dejavu-core || apt_packages+=(fonts-dejavu-core)
@@ -43,7 +44,7 @@ if [ "$(installed_version vnu-jar)" != "$VNU_JAR_VERSION" ] \
 fi
 
 echo "trust-check tools ready:"
-echo "  chromium: $(command -v chromium) ($(chromium --version 2>/dev/null | head -n1))"
+echo "  chromium: $(command -v chromium-headless-shell) ($(chromium-headless-shell --version 2>/dev/null | head -n1))"
 echo "  java:     $(command -v java)"
 echo "  vnu.jar:  $repo/.tools/node_modules/vnu-jar/build/dist/vnu.jar ($VNU_JAR_VERSION)"
 echo "  axe.js:   $repo/.tools/node_modules/axe-core/axe.min.js ($AXE_CORE_VERSION)"
