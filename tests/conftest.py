@@ -96,6 +96,8 @@ SLOW_FIRST = (
     "test_trust_checks.py::test_browser_passes_the_good_pages",  # makes `browser_problems`, 18 pages in 3 views
     "test_trust_checks.py::test_vnu_reports_invalid_html_and_passes_valid_pages",
     "test_incremental.py",  # needs no real site either: time for it to be built
+    "test_handouts.py::test_long_content_is_set_tighter_not_cut",  # nor these two, its own tiny sites
+    "test_handouts.py::test_clinic_command_writes_every_handout_with_the_clinics_details",
     "test_trust_real_site.py",
     "test_trust_checks.py",
     "test_editor_commands.py",
