@@ -11,11 +11,14 @@ import fcntl
 import functools
 import hashlib
 import http.client
+import io
+import json
 import os
 import pickle
 import shutil
 import socket
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -74,11 +77,29 @@ def fixture_site(tmp_path_factory) -> Site:
     return Site(out)
 
 
+# A folder the whole run shares, its workers too (they inherit the environment): made by the first process.
+SHARED = "PATIENTPAGES_TESTS_SHARED"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if SHARED not in os.environ:
+        os.environ[SHARED] = tempfile.mkdtemp(prefix="patientpages-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(os.environ.pop(SHARED), ignore_errors=True))
+
+
 @functools.cache
 def pdf_pages_text(path: Path) -> tuple[str, ...]:
-    """The text of each page of a PDF, whitespace collapsed. Read once per worker (pypdf takes a good part of a
-    second for a handout), whichever module reads it: the shared sites' handouts never change."""
-    return tuple(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages)
+    """The text of each page of a PDF, whitespace collapsed. pypdf takes a good part of a second for a handout,
+    so each PDF is read once per run, whichever worker and module asks: by its bytes' hash, in SHARED."""
+    data = path.read_bytes()
+    stored = Path(os.environ[SHARED]) / f"{hashlib.sha256(data).hexdigest()}.json"
+    with contextlib.suppress(OSError, ValueError):
+        return tuple(json.loads(stored.read_text(encoding="utf-8")))
+    text = tuple(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    partial = stored.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(text), encoding="utf-8")
+    partial.replace(stored)  # whole or not at all: the other worker may be reading it
+    return text
 
 
 T = TypeVar("T")
