@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the trust checks (`build.py check --strict`) need: Chromium's headless shell, a Java runtime, and the
-# npm packages vnu-jar (Nu HTML Checker) and axe-core, pinned, into <repo>/.tools.
+# Installs what the trust checks (`build.py check --strict`) need: Chromium's headless shell, a Java runtime,
+# and the npm packages vnu-jar (Nu HTML Checker) and axe-core, pinned, into <repo>/.tools.
 # Idempotent: each step runs only when its tool is missing, so rerunning is cheap. Needs no stdin.
 set -euo pipefail
 
