@@ -287,8 +287,11 @@ def test_second_build_reuses_every_pdf(every_edition, monkeypatch):
     assert {name: (again_out / name).read_bytes() for name in handout_files} == {
         name: before[name] for name in handout_files
     }
-    _, messages = _build(again_out, every_edition=True, content=FIXTURE)  # again: the build cache knows it all
+    again, messages = _build(again_out, every_edition=True, content=FIXTURE)  # again: the build cache knows it all
     assert any(f"0 laid out, 0 reused from cache, {len(pdfs)} unchanged" in m for m in messages), messages
+    # Each page counted once in the report: the handout lists, rendered again with their PDFs' page counts, as
+    # rendered and not also as reused.
+    assert (again.rendered, again.reused) == (2, len(again.pages) - 2)
     assert {name: (again_out / name).read_bytes() for name in handout_files} == {
         name: before[name] for name in handout_files
     }
