@@ -61,7 +61,6 @@ class BuildResult:
     seconds: float = 0.0
     files_written: int = 0
     extra_outputs: list[str] = field(default_factory=list)
-    reused: int = 0  # pages whose reads were unchanged, so their file in site/ was kept
     removed: int = 0  # pages of the last build that are gone (a record removed)
     previous: BuildState = field(default_factory=BuildState)  # what the last good build recorded
     state: BuildState = field(default_factory=BuildState)  # what this build records
@@ -73,6 +72,12 @@ class BuildResult:
     @property
     def rendered(self) -> int:
         return len(self.html)
+
+    @property
+    def reused(self) -> int:
+        """Pages whose reads were unchanged, so their file in site/ was kept: every page not rendered this time
+        (an extra that renders a kept page again, as the handout lists, makes it a rendered one)."""
+        return len(self.pages) - len(self.html)
 
     def __getstate__(self) -> dict:
         # The Jinja environment and the cancel check belong to the running build; a stored result (a test
@@ -268,7 +273,7 @@ class Builder:
             return None
         return BuildResult(
             last.graph, last.pages, grades=dict(last.grades), extra_outputs=list(last.extra_outputs),
-            reused=len(last.pages), previous=self.state, state=self.state, templates=last.templates,
+            previous=self.state, state=self.state, templates=last.templates,
             warnings=list(last.warnings),
         )  # fmt: skip
 
@@ -327,7 +332,6 @@ class Builder:
                 outputs.keep(page.output)
                 result.state.pages[page.output] = before
                 result.grades[page.output] = before.grade
-                result.reused += 1
             else:
                 stale.append(page)
         out = self.paths.out

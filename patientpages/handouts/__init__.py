@@ -266,8 +266,6 @@ def _put_lists(result: BuildResult, env: jinja2.Environment, outputs: SiteOutput
         items = tuple(dataclasses.replace(i, files=counted(i.files)) for i in view.items)
         counted_view = dataclasses.replace(view, items=items, bundles=counted(view.bundles))
         html = render(dataclasses.replace(page, view=counted_view), env, result.graph)
-        if page.output not in result.html:
-            result.reused -= 1  # kept by the pages stage, rendered after all: counted once, as rendered
         result.html[page.output] = html
         outputs.put(page.output, html)
 
